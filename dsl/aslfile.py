@@ -1,0 +1,79 @@
+"""Reading an ASL file safely: every bad input becomes one clear error.
+
+Used by every command that reads ASL (validate, verify, graph, diff), so
+empty, binary, huge, deeply nested or non-object input is refused the same
+way everywhere, with the file name and, for bad JSON, line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+# AWS rejects a definition over 1 MiB; a file far above that is not ASL we can
+# deploy, so it is refused before it is parsed.
+MAX_BYTES = 1024 * 1024 * 2
+
+
+class AslLoadError(Exception):
+    """The input cannot be read as one ASL JSON object."""
+
+    code = "ASL-LOAD"
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+
+def parse_text(source: str, data: bytes) -> dict[str, Any]:
+    """Parse ``data`` (the bytes of ``source``) as a JSON object."""
+    if len(data) > MAX_BYTES:
+        raise AslLoadError(source, f"file is {len(data):,} bytes; an ASL definition is at most 1 MiB "
+                                   f"(AWS limit), refusing files over {MAX_BYTES:,} bytes")
+    if not data.strip():
+        raise AslLoadError(source, "file is empty; expected an ASL JSON object")
+    if b"\x00" in data:
+        raise AslLoadError(source, "file is binary (contains NUL bytes); expected ASL JSON text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AslLoadError(source, f"not UTF-8 text (byte {exc.start}); expected ASL JSON") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AslLoadError(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise AslLoadError(source, "JSON nested too deeply to be an ASL definition") from None
+    if not isinstance(document, dict):
+        raise AslLoadError(source, f"top level is a JSON {_json_type(document)}; expected an object "
+                                   "with StartAt and States")
+    return document
+
+
+def load(path: str) -> dict[str, Any]:
+    """Read ``path`` (``-`` for standard input) as one ASL JSON object."""
+    if path == "-":
+        return parse_text("<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1))
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise AslLoadError(path, "is a directory; expected an ASL JSON file") from None
+    except FileNotFoundError:
+        raise AslLoadError(path, "no such file") from None
+    except OSError as exc:
+        raise AslLoadError(path, f"cannot read: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        size = file.stat().st_size
+        raise AslLoadError(path, f"file is {size:,} bytes; an ASL definition is at most 1 MiB "
+                                 f"(AWS limit), refusing files over {MAX_BYTES:,} bytes")
+    return parse_text(path, data)
+
+
+def _json_type(value: object) -> str:
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)

@@ -1,0 +1,142 @@
+"""``python -m dsl build``: compile ``definitions/`` into ``generated/``.
+
+Every module in the definitions folder is imported; each top-level
+:class:`~dsl.workflow.Workflow` becomes ``<name>.asl.json`` (plus a review
+summary ``<name>.md``) and each :class:`~dsl.workflow.DataFile` becomes its
+file. Nothing is written unless every workflow compiles, validates and
+verifies; then each file is written atomically, and only if its bytes changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dsl.analysis import AnalysisFailed, check_and_summarise
+from dsl.errors import DefinitionError, DslError
+from dsl.jsontext import dumps, write_atomic
+from dsl.workflow import DataFile, Workflow
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the build produces: its name and exact text."""
+
+    file_name: str
+    text: str
+
+
+def load_definitions(folder: Path) -> list[Workflow | DataFile]:
+    """Import every ``*.py`` in ``folder`` and collect its workflows and data files."""
+    if not folder.is_dir():
+        raise DefinitionError(f"definitions folder {str(folder)!r} not found")
+    found: list[Workflow | DataFile] = []
+    seen: set[int] = set()
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = _import(path)
+        for value in vars(module).values():
+            if isinstance(value, (Workflow, DataFile)) and id(value) not in seen:
+                seen.add(id(value))
+                found.append(value)
+    names: dict[str, Workflow | DataFile] = {}
+    for item in found:
+        if item.file_name in names:
+            raise DefinitionError(f"two definitions write {item.file_name!r}")
+        names[item.file_name] = item
+    if not found:
+        raise DefinitionError(f"no Workflow found in {str(folder)!r}")
+    return found
+
+
+def _import(path: Path) -> Any:
+    name = f"_definitions_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise DefinitionError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except DslError:
+        raise
+    except Exception as exc:  # a bug in a definition: say where, in one line
+        frame = _last_frame_in(traceback.extract_tb(exc.__traceback__), path)
+        raise DefinitionError(f"{frame}: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def _last_frame_in(frames: traceback.StackSummary, path: Path) -> str:
+    if isinstance(frames, list) and frames:
+        for frame in reversed(frames):
+            if Path(frame.filename).resolve() == path.resolve():
+                return f"{path}:{frame.lineno}"
+    return str(path)
+
+
+def compile_all(items: list[Workflow | DataFile]) -> list[Output]:
+    """Compile, validate and verify; return every output file's text, sorted by name."""
+    documents = {item.file_name: item.to_asl() if isinstance(item, Workflow) else item.document
+                 for item in items}
+    outputs = [Output(name, dumps(doc)) for name, doc in documents.items()]
+    for item in items:
+        if isinstance(item, Workflow):
+            summary = check_and_summarise(item.name, item.file_name, documents)
+            outputs.append(Output(f"{item.name}.md", summary))
+    return sorted(outputs, key=lambda o: o.file_name)
+
+
+def stale_files(definitions: Path, generated: Path) -> list[str]:
+    """Names of files in ``generated`` that differ from, or are missing against, the build."""
+    outputs = compile_all(load_definitions(definitions))
+    return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of ``python -m dsl build``."""
+    parser = argparse.ArgumentParser(prog="python -m dsl build", description=__doc__.splitlines()[0])
+    parser.add_argument("--definitions", type=Path, default=Path("definitions"),
+                        help="folder of definition modules (default: definitions)")
+    parser.add_argument("--out", type=Path, default=Path("generated"),
+                        help="output folder (default: generated)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 naming every stale or missing file")
+    args = parser.parse_args(argv)
+    try:
+        outputs = compile_all(load_definitions(args.definitions))
+    except DslError as exc:
+        sys.stderr.write(f"build: error: {exc}\n")
+        return 2
+    except AnalysisFailed as exc:
+        sys.stderr.write(f"build: {exc}\n")
+        return 1
+    stale = [o for o in outputs if _read(args.out / o.file_name) != o.text]
+    if args.check:
+        for output in stale:
+            state = "missing" if _read(args.out / output.file_name) is None else "stale"
+            sys.stdout.write(f"{state}: {args.out / output.file_name}\n")
+        if stale:
+            sys.stdout.write("build --check: generated files are out of date; "
+                             "run `python -m dsl build`\n")
+            return 1
+        sys.stdout.write(f"build --check: {len(outputs)} files up to date\n")
+        return 0
+    for output in outputs:
+        changed = output in stale
+        if changed:
+            write_atomic(args.out / output.file_name, output.text)
+        sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
+    return 0

@@ -1,0 +1,78 @@
+"""DynamoDB optimized integrations: getItem, putItem, updateItem, deleteItem.
+
+Parameters are written in DynamoDB's request order (table, key or item,
+attribute names and values, expressions, options) so generated files read
+like the API reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsl.paths import Intrinsic, P
+from dsl.states import Task
+
+Value = str | int | float | P | Intrinsic
+ARN = "arn:aws:states:::dynamodb:"
+
+
+def S(value: Value) -> dict[str, Any]:  # noqa: N802 - DynamoDB's own type tag
+    """A string attribute value: ``{"S": value}``."""
+    return {"S": value}
+
+
+def N(value: Value) -> dict[str, Any]:  # noqa: N802 - DynamoDB's own type tag
+    """A number attribute value: ``{"N": "value"}`` (DynamoDB sends numbers as strings)."""
+    return {"N": value if isinstance(value, (P, Intrinsic)) else str(value)}
+
+
+def _request(table: str, head: dict[str, Any], *, names: dict[str, Any] | None,
+             values: dict[str, Any] | None, expressions: dict[str, str | None],
+             options: dict[str, Any]) -> dict[str, Any]:
+    request: dict[str, Any] = {"TableName": table, **head}
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if values:
+        request["ExpressionAttributeValues"] = values
+    request.update({k: v for k, v in expressions.items() if v is not None})
+    request.update({k: v for k, v in options.items() if v is not None})
+    return request
+
+
+def get_item(name: str, *, table: str, key: dict[str, Any], projection: str | None = None,
+             names: dict[str, Any] | None = None, consistent_read: bool | None = None,
+             **state: Any) -> Task:
+    """``dynamodb:getItem``; ``consistent_read=True`` for decisions that must see the latest write."""
+    parameters = _request(table, {"Key": key}, names=names, values=None,
+                          expressions={"ProjectionExpression": projection},
+                          options={"ConsistentRead": consistent_read})
+    return Task(name, resource=ARN + "getItem", parameters=parameters, **state)
+
+
+def put_item(name: str, *, table: str, item: dict[str, Any], condition: str | None = None,
+             names: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
+             **state: Any) -> Task:
+    """``dynamodb:putItem``, optionally conditional."""
+    parameters = _request(table, {"Item": item}, names=names, values=values,
+                          expressions={"ConditionExpression": condition}, options={})
+    return Task(name, resource=ARN + "putItem", parameters=parameters, **state)
+
+
+def update_item(name: str, *, table: str, key: dict[str, Any], update: str,
+                condition: str | None = None, names: dict[str, Any] | None = None,
+                values: dict[str, Any] | None = None, return_values: str | None = None,
+                **state: Any) -> Task:
+    """``dynamodb:updateItem``: ``update`` is the UpdateExpression."""
+    parameters = _request(table, {"Key": key}, names=names, values=values,
+                          expressions={"UpdateExpression": update, "ConditionExpression": condition},
+                          options={"ReturnValues": return_values})
+    return Task(name, resource=ARN + "updateItem", parameters=parameters, **state)
+
+
+def delete_item(name: str, *, table: str, key: dict[str, Any], condition: str | None = None,
+                names: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
+                **state: Any) -> Task:
+    """``dynamodb:deleteItem``, optionally conditional."""
+    parameters = _request(table, {"Key": key}, names=names, values=values,
+                          expressions={"ConditionExpression": condition}, options={})
+    return Task(name, resource=ARN + "deleteItem", parameters=parameters, **state)

@@ -1,0 +1,1 @@
+"""Reusable multi-state patterns built from the DSL."""

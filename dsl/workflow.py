@@ -1,0 +1,50 @@
+"""A workflow: the top-level state machine and where its file goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dsl.errors import InvalidField, caller_site
+from dsl.states import Chain, QueryLanguage, Scope, State, claim
+
+
+class Workflow:
+    """A state machine definition, compiled to ``generated/<name>.asl.json``.
+
+    ``start`` is the chain the machine runs; its open ends take ``"End": true``.
+    """
+
+    def __init__(self, name: str, start: State | Chain, *, comment: str | None = None,
+                 query_language: QueryLanguage | None = None, timeout_seconds: int | None = None,
+                 version: str | None = None) -> None:
+        self.site = caller_site()
+        if not name or "/" in name or name.startswith("."):
+            raise InvalidField(f"workflow name {name!r} must be a plain file stem, e.g. 'my-flow'",
+                               site=self.site)
+        self.name = name
+        self.start = Chain.of(start).start
+        self.comment = comment
+        self.query_language = query_language
+        self.timeout_seconds = timeout_seconds
+        self.version = version
+        claim(self.start, Scope(f"workflow {name!r}", self.site), self.site)
+
+    @property
+    def file_name(self) -> str:
+        """The generated file's name."""
+        return f"{self.name}.asl.json"
+
+    def to_asl(self) -> dict[str, Any]:
+        """Compile to an ASL document (and freeze every state)."""
+        from dsl.compile import compile_workflow
+
+        return compile_workflow(self)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A JSON document the build writes beside the workflows (e.g. an EventBridge rule)."""
+
+    file_name: str
+    document: dict[str, Any]
