@@ -80,10 +80,20 @@ def _last_frame_in(frames: traceback.StackSummary, path: Path) -> str:
     return str(path)
 
 
+def compile_documents(items: list[Workflow | DataFile]) -> dict[str, dict[str, Any]]:
+    """Each item's document by output file name (no checks beyond the compiler's)."""
+    return {item.file_name: item.to_asl() if isinstance(item, Workflow) else item.document
+            for item in items}
+
+
+def compile_workflow_files(definitions: Path) -> dict[str, dict[str, Any]]:
+    """Load ``definitions`` and compile them: the documents the build would write."""
+    return compile_documents(load_definitions(definitions))
+
+
 def compile_all(items: list[Workflow | DataFile]) -> list[Output]:
     """Compile, validate and verify; return every output file's text, sorted by name."""
-    documents = {item.file_name: item.to_asl() if isinstance(item, Workflow) else item.document
-                 for item in items}
+    documents = compile_documents(items)
     outputs = [Output(name, dumps(doc)) for name, doc in documents.items()]
     for item in items:
         if isinstance(item, Workflow):

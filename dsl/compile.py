@@ -19,6 +19,7 @@ from dsl.errors import (
     EndNextConflict,
     NameTooLong,
     QueryLanguageMismatch,
+    UnknownTransition,
     UnreachableState,
 )
 from dsl.paths import Intrinsic, P, is_path, is_reference_path
@@ -92,6 +93,11 @@ class _Compiler:
         body: dict[str, Any] = {}
         for state in states:
             self._register(state)
+            for target in state.successors():
+                if target.wiring.scope is not start.wiring.scope:
+                    raise UnknownTransition(f"transitions to {target.name!r}, which is not a state "
+                                            f"of {start.wiring.scope!r}", state=state.name,
+                                            site=state.site)
             body[state.name] = self.state(state, implicit_end=id(state) in main_path)
         return {"StartAt": start.name, "States": body}
 

@@ -30,7 +30,8 @@ def caller_site() -> Site:
     frame = sys._getframe(1)
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)
-        if not filename.startswith(_PACKAGE_DIR + os.sep):
+        # "<string>" frames are the __init__ methods that dataclasses generate.
+        if not filename.startswith(_PACKAGE_DIR + os.sep) and not frame.f_code.co_filename.startswith("<"):
             return Site(_relative(filename), frame.f_lineno)
         frame = frame.f_back  # type: ignore[assignment]
     return Site("<unknown>", 0)

@@ -48,7 +48,7 @@ class Scope:
         self.site = site
 
     def __repr__(self) -> str:
-        return f"Scope({self.description!r})"
+        return self.description
 
 
 @dataclass(eq=False)
