@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dsl.analysis import AnalysisFailed, check_and_summarise
+from dsl.analysis import AnalysisFailed, check_and_summarise, summary_is_current
 from dsl.errors import DefinitionError, DslError
 from dsl.jsontext import dumps, write_atomic
 from dsl.workflow import DataFile, Workflow
@@ -91,6 +91,11 @@ def compile_workflow_files(definitions: Path) -> dict[str, dict[str, Any]]:
     return compile_documents(load_definitions(definitions))
 
 
+def summary_name(workflow: Workflow) -> str:
+    """The review summary's file name for ``workflow``."""
+    return f"{workflow.name}.md"
+
+
 def compile_all(items: list[Workflow | DataFile]) -> list[Output]:
     """Compile, validate and verify; return every output file's text, sorted by name."""
     documents = compile_documents(items)
@@ -98,14 +103,25 @@ def compile_all(items: list[Workflow | DataFile]) -> list[Output]:
     for item in items:
         if isinstance(item, Workflow):
             summary = check_and_summarise(item.name, item.file_name, documents)
-            outputs.append(Output(f"{item.name}.md", summary))
+            outputs.append(Output(summary_name(item), summary))
     return sorted(outputs, key=lambda o: o.file_name)
 
 
 def stale_files(definitions: Path, generated: Path) -> list[str]:
-    """Names of files in ``generated`` that differ from, or are missing against, the build."""
-    outputs = compile_all(load_definitions(definitions))
-    return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+    """Names of files in ``generated`` that are missing or differ from what the build writes.
+
+    Fast: documents are compared byte for byte, summaries by their fingerprint
+    (see :mod:`dsl.analysis`), so no validation or rendering runs.
+    """
+    items = load_definitions(definitions)
+    documents = compile_documents(items)
+    stale = [name for name, doc in documents.items() if _read(generated / name) != dumps(doc)]
+    for item in items:
+        if isinstance(item, Workflow):
+            name = summary_name(item)
+            if not summary_is_current(_read(generated / name), item.file_name, documents):
+                stale.append(name)
+    return sorted(stale)
 
 
 def _read(path: Path) -> str | None:
@@ -126,6 +142,8 @@ def main(argv: list[str]) -> int:
                         help="write nothing; exit 1 naming every stale or missing file")
     args = parser.parse_args(argv)
     try:
+        if args.check:
+            return _check(args.definitions, args.out)
         outputs = compile_all(load_definitions(args.definitions))
     except DslError as exc:
         sys.stderr.write(f"build: error: {exc}\n")
@@ -133,20 +151,21 @@ def main(argv: list[str]) -> int:
     except AnalysisFailed as exc:
         sys.stderr.write(f"build: {exc}\n")
         return 1
-    stale = [o for o in outputs if _read(args.out / o.file_name) != o.text]
-    if args.check:
-        for output in stale:
-            state = "missing" if _read(args.out / output.file_name) is None else "stale"
-            sys.stdout.write(f"{state}: {args.out / output.file_name}\n")
-        if stale:
-            sys.stdout.write("build --check: generated files are out of date; "
-                             "run `python -m dsl build`\n")
-            return 1
-        sys.stdout.write(f"build --check: {len(outputs)} files up to date\n")
-        return 0
     for output in outputs:
-        changed = output in stale
+        changed = _read(args.out / output.file_name) != output.text
         if changed:
             write_atomic(args.out / output.file_name, output.text)
         sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
+    return 0
+
+
+def _check(definitions: Path, out: Path) -> int:
+    stale = stale_files(definitions, out)
+    for name in stale:
+        state = "missing" if _read(out / name) is None else "stale"
+        sys.stdout.write(f"{state}: {out / name}\n")
+    if stale:
+        sys.stdout.write("build --check: generated files are out of date; run `python -m dsl build`\n")
+        return 1
+    sys.stdout.write(f"build --check: {out} is up to date\n")
     return 0

@@ -71,10 +71,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-from dsl.findings import pointer as make_pointer
 
 __all__ = [
     "Edge",
@@ -316,20 +314,6 @@ def build_graph(doc: Mapping[str, Any]) -> Graph:
     return Graph(doc, builder.nodes, builder.edges, builder.scopes)
 
 
-@dataclass
-class _PendingScope:
-    body: Mapping[str, Any]
-    id: str
-    kind: str
-    label: str
-    owner: str | None
-    parent: str | None
-    index: int
-    depth: int
-    mode: str | None
-    query_language: str
-
-
 class _Builder:
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
@@ -340,17 +324,16 @@ class _Builder:
         self.containers: list[tuple[Node, tuple[str, ...]]] = []
 
     def run(self) -> None:
-        language = self.doc.get("QueryLanguage", "JSONPath")
-        top = _PendingScope(self.doc, "", "machine", "machine", None, None, 0, 0, None,
-                            language if isinstance(language, str) else "JSONPath")
-        pending = [top]
+        # A pending scope is its body and its Scope with start/states/end/failed still empty.
+        pending = [(self.doc, _scope_head("", "machine", "machine", None, None, 0, 0, None,
+                                          _language(self.doc, "JSONPath")))]
         while pending:
-            pending.extend(self._scope(pending.pop()))
+            pending.extend(self._scope(*pending.pop()))
         for container, children in self.containers:
             self._wire_container(container, children)
 
-    def _scope(self, pending: _PendingScope) -> list[_PendingScope]:
-        body, sid = pending.body, pending.id
+    def _scope(self, body: Mapping[str, Any], pending: Scope) -> list[tuple[Mapping[str, Any], Scope]]:
+        sid = pending.id
         states = body.get("States")
         if not isinstance(states, Mapping) or not states:
             raise GraphError(_join(sid, "States"), "expected a non-empty object of states")
@@ -360,7 +343,7 @@ class _Builder:
                              f"StartAt {start!r} names no state of this scope")
         end_id, failed_id = sid + "#end", sid + "#failed"
         ids: dict[str, str] = {name: _join(sid, "States", name) for name in states}
-        children: list[_PendingScope] = []
+        children: list[tuple[Mapping[str, Any], Scope]] = []
         for name, state in states.items():
             node_id = ids[name]
             if not isinstance(state, Mapping):
@@ -372,19 +355,17 @@ class _Builder:
         self.nodes[end_id] = Node(end_id, NodeKind.END, "(end)", "End", sid, pending.owner, pending.depth)
         self.nodes[failed_id] = Node(failed_id, NodeKind.FAILED, "(failed)", "Failed", sid, pending.owner,
                                      pending.depth)
-        self.scopes[sid] = Scope(sid, pending.kind, pending.label, pending.owner, pending.parent,
-                                 pending.index, pending.depth, ids[start], tuple(ids.values()), end_id,
-                                 failed_id, pending.mode, pending.query_language)
+        self.scopes[sid] = replace(pending, start=ids[start], states=tuple(ids.values()), end=end_id,
+                                   failed=failed_id)
         # Children are processed after this scope; reversed so the stack pops them in order.
         return children[::-1]
 
-    def _state(self, scope: _PendingScope, name: str, node_id: str,
-               state: Mapping[str, Any]) -> tuple[Node, list[_PendingScope]]:
+    def _state(self, scope: Scope, name: str, node_id: str,
+               state: Mapping[str, Any]) -> tuple[Node, list[tuple[Mapping[str, Any], Scope]]]:
         kind = state.get("Type")
-        if kind not in STATE_TYPES:
+        if not isinstance(kind, str) or kind not in STATE_TYPES:
             raise GraphError(_join(node_id, "Type"),
                              f"Type {kind!r} is not a state type; expected one of {', '.join(sorted(STATE_TYPES))}")
-        assert isinstance(kind, str)
         language = state.get("QueryLanguage", scope.query_language)
         language = language if isinstance(language, str) else scope.query_language
         kids = self._child_scopes(scope, name, node_id, kind, state, language)
@@ -398,12 +379,12 @@ class _Builder:
             timeout_seconds=_seconds(state, "TimeoutSeconds"),
             heartbeat_seconds=_seconds(state, "HeartbeatSeconds"),
             query_language=language,
-            children=tuple(k.id for k in kids),
+            children=tuple(k.id for _, k in kids),
         )
         return node, kids
 
-    def _child_scopes(self, scope: _PendingScope, name: str, node_id: str, kind: str,
-                      state: Mapping[str, Any], language: str) -> list[_PendingScope]:
+    def _child_scopes(self, scope: Scope, name: str, node_id: str, kind: str,
+                      state: Mapping[str, Any], language: str) -> list[tuple[Mapping[str, Any], Scope]]:
         depth = scope.depth + 1
         if kind == "Parallel":
             branches = state.get("Branches")
@@ -414,8 +395,8 @@ class _Builder:
                 bid = _join(node_id, "Branches", str(index))
                 if not isinstance(branch, Mapping):
                     raise GraphError(bid, "a branch must be an object with StartAt and States")
-                kids.append(_PendingScope(branch, bid, "branch", f"{name} branch {index + 1}", node_id,
-                                          scope.id, index, depth, None, _language(branch, language)))
+                kids.append((branch, _scope_head(bid, "branch", f"{name} branch {index + 1}", node_id,
+                                                 scope.id, index, depth, None, _language(branch, language))))
             return kids
         if kind == "Map":
             key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
@@ -425,8 +406,8 @@ class _Builder:
                 raise GraphError(pid, "a Map needs an ItemProcessor (or Iterator) object with StartAt and States")
             config = body.get("ProcessorConfig")
             mode = config.get("Mode", "INLINE") if isinstance(config, Mapping) else "INLINE"
-            return [_PendingScope(body, pid, "iteration", f"{name} items", node_id, scope.id, 0, depth,
-                                  mode if isinstance(mode, str) else "INLINE", _language(body, language))]
+            return [(body, _scope_head(pid, "iteration", f"{name} items", node_id, scope.id, 0, depth,
+                                       mode if isinstance(mode, str) else "INLINE", _language(body, language)))]
         return []
 
     def _edges(self, node: Node, state: Mapping[str, Any], ids: Mapping[str, str], end_id: str,
@@ -497,8 +478,16 @@ class _Builder:
 
 
 def _join(base: str, *parts: str) -> str:
-    # base is already a JSON Pointer; parts are raw names to escape
-    return base + make_pointer(*parts)
+    # base is already a JSON Pointer; parts are raw names, escaped as RFC 6901 says
+    for part in parts:
+        base += "/" + (part.replace("~", "~0").replace("/", "~1") if "~" in part or "/" in part else part)
+    return base
+
+
+def _scope_head(sid: str, kind: str, label: str, owner: str | None, parent: str | None, index: int, depth: int,
+                mode: str | None, language: str) -> Scope:
+    """A Scope whose states are not read yet."""
+    return Scope(sid, kind, label, owner, parent, index, depth, "", (), "", "", mode, language)
 
 
 def _language(body: Mapping[str, Any], inherited: str) -> str:

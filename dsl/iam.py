@@ -183,9 +183,12 @@ def _task(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
         raise IamDerivationError(json_pointer(*where, "Resource"), "a Task needs a Resource string")
     field = "Arguments" if language == "JSONata" else "Parameters"
     raw = state.get(field, {})
-    if not isinstance(raw, Mapping):
+    if language == "JSONata" and isinstance(raw, str):
+        args = _Args({}, language, json_pointer(*where, field), opaque=True)  # one expression: all dynamic
+    elif isinstance(raw, Mapping):
+        args = _Args(raw, language, json_pointer(*where, field))
+    else:
         raise IamDerivationError(json_pointer(*where, field), f"{field} must be an object")
-    args = _Args(raw, language, json_pointer(*where, field))
     grants = _integration_grants(resource, args, json_pointer(*where, "Resource"))
     credentials = state.get("Credentials")
     if isinstance(credentials, Mapping):
@@ -201,26 +204,28 @@ def _task(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
 class _Args:
     """Static values of a Task's Parameters (JSONPath) or Arguments (JSONata)."""
 
-    def __init__(self, raw: Mapping[str, Any], language: str, where: str) -> None:
+    def __init__(self, raw: Mapping[str, Any], language: str, where: str, *, opaque: bool = False) -> None:
         self.raw = raw
         self.language = language
         self.where = where
+        self.opaque = opaque  # the whole object is computed at run time
+
+    def computed(self, key: str) -> bool:
+        """Whether ``key``'s value is read at run time (``.$`` key, JSONata expression)."""
+        if self.opaque or (self.language != "JSONata" and f"{key}.$" in self.raw):
+            return True
+        value = self.raw.get(key)
+        return self.language == "JSONata" and isinstance(value, str) and value.strip().startswith("{%")
 
     def static(self, key: str) -> str | None:
-        """The value of ``key`` if written in the definition; None if computed at run time."""
-        if self.language != "JSONata" and f"{key}.$" in self.raw:
-            return None
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
+        """The value of ``key`` if written in the definition; None if computed at run time or absent."""
+        value = None if self.computed(key) else self.raw.get(key)
+        if value is not None and not isinstance(value, str):
             raise IamDerivationError(f"{self.where}/{key}", f"{key} must be a string")
-        if self.language == "JSONata" and value.strip().startswith("{%"):
-            return None
         return value
 
     def present(self, key: str) -> bool:
-        return key in self.raw or f"{key}.$" in self.raw
+        return self.opaque or key in self.raw or f"{key}.$" in self.raw
 
     def require(self, key: str, integration: str) -> str | None:
         """``static(key)`` of a field the integration cannot do without."""
@@ -230,22 +235,18 @@ class _Args:
 
     def items(self, key: str) -> list[_Args] | None:
         """A list of objects under ``key``; None if computed at run time."""
-        if self.language != "JSONata" and f"{key}.$" in self.raw:
+        if self.computed(key):
             return None
         value = self.raw.get(key)
-        if self.language == "JSONata" and isinstance(value, str):
-            return None
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
             raise IamDerivationError(f"{self.where}/{key}", f"{key} must be an array of objects")
         return [_Args(v, self.language, f"{self.where}/{key}/{i}") for i, v in enumerate(value)]
 
     def keys_of(self, key: str) -> list[str] | None:
         """The keys of the object under ``key``; None if computed at run time."""
-        if self.language != "JSONata" and f"{key}.$" in self.raw:
+        if self.computed(key):
             return None
         value = self.raw.get(key)
-        if self.language == "JSONata" and isinstance(value, str):
-            return None
         if not isinstance(value, Mapping):
             raise IamDerivationError(f"{self.where}/{key}", f"{key} must be an object")
         return [k.removesuffix(".$") for k in value]

@@ -14,25 +14,16 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-# A JSONPath as ASL accepts it: "$" or "$$" followed by member names, quoted
-# members, indexes, slices, wildcards or filter expressions.
-_SEGMENT = r"""(?:\.\.?(?:[^.\[\]\s'"]+|\*)|\[(?:\*|-?\d+|-?\d*:-?\d*(?::-?\d+)?|'[^']*'|"[^"]*"|\?\(.+?\)|(?:-?\d+\s*,\s*)+-?\d+|'[^']*'(?:\s*,\s*'[^']*')+)\])"""
-_PATH = re.compile(rf"^\$\$?(?:{_SEGMENT})*$")
-# A reference path identifies one node: no wildcards, filters, slices or unions.
-_REF_SEGMENT = r"""(?:\.[^.\[\]\s'"*]+|\[(?:\d+|'[^']*'|"[^"]*")\])"""
-_REFERENCE = re.compile(rf"^\$\$?(?:{_REF_SEGMENT})*$")
-# Variables ($name) are JSONPath roots in workflows that use Assign.
-_VARIABLE = re.compile(rf"^\$[A-Za-z_][A-Za-z0-9_]*(?:{_SEGMENT})*$")
-
+from dsl import jsonpath
 
 def is_path(text: str) -> bool:
-    """True when ``text`` is a well-formed ASL JSONPath (or a ``$variable`` path)."""
-    return bool(_PATH.match(text) or _VARIABLE.match(text))
+    """True when ``text`` is a well-formed ASL JSONPath (``$``, ``$$`` or ``$variable``)."""
+    return jsonpath.problem(text) is None
 
 
 def is_reference_path(text: str) -> bool:
     """True when ``text`` is a reference path: it names exactly one node."""
-    return bool(_REFERENCE.match(text) or (_VARIABLE.match(text) and "*" not in text and "?" not in text))
+    return jsonpath.problem(text, jsonpath.REFERENCE) is None
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,24 @@ from typing import Any
 from dsl.graph import EdgeKind, Graph, Node, build_graph
 from dsl.review.shortform import integration
 
+# Fill and stroke of each box kind, shared by the Mermaid and DOT writers. The
+# text colour is fixed so labels stay readable on GitHub's dark theme too.
+PALETTE = {
+    "task": ("#e8f0fe", "#3b6fd6"),
+    "pass": ("#f2f2f2", "#8a8a8a"),
+    "wait": ("#f3ecfd", "#7b4fc9"),
+    "choice": ("#fff4d6", "#c98a00"),
+    "succeed": ("#e3f5e8", "#2e8b57"),
+    "fail": ("#fde8e8", "#c0392b"),
+    "terminal": ("#ffffff", "#57606a"),
+}
+TEXT_COLOUR = "#1f2328"
 START_ID = "n_start"
 END_ID = "n_end"
 RETRY_MARK = "↻"
+_ERRORS_WIDTH = 48
+# Mermaid wraps long labels at spaces; a retry line must not wrap away from its mark.
+_NBSP = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -149,4 +164,13 @@ def _wait_text(state: Mapping[str, Any]) -> str:
 
 def _retries(node: Node) -> tuple[str, ...]:
     # Policies with MaxAttempts 0 say "do not retry these": nothing to draw.
-    return tuple(f"{RETRY_MARK} {policy.label}" for policy in node.retry if policy.max_attempts > 0)
+    return tuple(f"{RETRY_MARK}{_NBSP}{_errors_text(policy.errors)}{_NBSP}x{policy.max_attempts}"
+                 for policy in node.retry if policy.max_attempts > 0)
+
+
+def _errors_text(errors: tuple[str, ...]) -> str:
+    """The retried errors, kept short enough for a box (the summary table lists them all)."""
+    text = ", ".join(errors)
+    if len(text) <= _ERRORS_WIDTH or len(errors) < 2:
+        return text
+    return f"{errors[0]}{_NBSP}+{len(errors) - 1}{_NBSP}more"

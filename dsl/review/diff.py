@@ -9,15 +9,14 @@ parsed JSON values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from dsl.findings import pointer as json_pointer
-from dsl.review.errors import ReviewInputError
 from dsl.graph import condition_label
-from dsl.review.shortform import catcher_errors, retrier_text, value_text
+from dsl.review.errors import ReviewInputError
+from dsl.review.shortform import catcher_errors, member_path, retrier_text, value_text
 
 # Fields that name the next state: a rename of their target is not a change.
 _TARGET_FIELDS = ("Next", "Default")
@@ -25,7 +24,6 @@ _TARGET_FIELDS = ("Next", "Default")
 _SPECIAL_FIELDS = {"Next", "End", "Default", "Choices", "Retry", "Catch", "Branches",
                    "Iterator", "ItemProcessor"}
 _PROCESSOR_KEYS = ("ItemProcessor", "Iterator")
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_:$#@-]+$")
 K = TypeVar("K")
 
 
@@ -167,10 +165,10 @@ def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
     matched_new = set(mapping.values())
     for name, body in new.items():
         if name not in matched_new:
-            out.added.append(_ref(name, body, where))
+            out.added += _refs_within(name, body, where)
     for name, body in old.items():
         if name not in mapping:
-            out.removed.append(_ref(name, body, where))
+            out.removed += _refs_within(name, body, where)
     reverse = {n: o for o, n in mapping.items()}
     for new_name, new_body in new.items():
         old_name = reverse.get(new_name)
@@ -195,7 +193,16 @@ def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tu
         _diff_scope(old_states, _states_of(scope, ()), (*where, Scope(name, label)), out)
     for label, scope in old_children.items():
         for child, body in _states_of(scope, ()).items():
-            out.removed.append(_ref(child, body, (*where, Scope(name, label))))
+            out.removed += _refs_within(child, body, (*where, Scope(name, label)))
+
+
+def _refs_within(name: str, body: dict[str, Any], where: tuple[Scope, ...]) -> list[StateRef]:
+    """A state and, for a Parallel or Map, every state nested in it (all added or removed together)."""
+    refs = [_ref(name, body, where)]
+    for label, _, scope in _children(body, ()):
+        for child, inner in _states_of(scope, ()).items():
+            refs += _refs_within(child, inner, (*where, Scope(name, label)))
+    return refs
 
 
 def _ref(name: str, body: Mapping[str, Any], where: tuple[Scope, ...]) -> StateRef:
@@ -215,8 +222,8 @@ def _match(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]])
     added = [name for name in new if name not in old]
     for loose in (False, True):
         while True:
-            pairs = _unique_pairs(removed, added,
-                                  lambda o, n: _same(old[o], new[n], mapping, loose=loose))
+            candidates = {o: [n for n in added if _same(old[o], new[n], mapping, loose=loose)] for o in removed}
+            pairs = _unique_pairs(candidates)
             if not pairs:
                 break
             for old_name, new_name in pairs:
@@ -226,8 +233,8 @@ def _match(old: Mapping[str, dict[str, Any]], new: Mapping[str, dict[str, Any]])
     return mapping
 
 
-def _unique_pairs(removed: list[str], added: list[str], equal: Any) -> list[tuple[str, str]]:
-    candidates = {o: [n for n in added if equal(o, n)] for o in removed}
+def _unique_pairs(candidates: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    """Pairs (old, new) where the old name has one candidate that no other old name has."""
     pairs = []
     for old_name, matches in candidates.items():
         if len(matches) == 1 and sum(matches[0] in m for m in candidates.values()) == 1:
@@ -355,7 +362,7 @@ def _keyed_list_changes(kind: str, key: str, old: Any, new: Any, mapping: Mappin
     if not isinstance(old if old is not None else [], list) or not isinstance(new if new is not None else [], list):
         return _value_changes(kind, key, _or_missing(old), _or_missing(new))
     before, after = _by_errors(old or []), _by_errors(new or [])
-    describe = retrier_text if kind == "retry" else _catcher_text
+    describe = _retrier_settings if kind == "retry" else _catcher_text
     changes: list[Change] = []
     for errors, entry in after.items():
         label = f"{key} {errors}"
@@ -389,6 +396,10 @@ def _by_errors(entries: list[Any]) -> dict[str, Any]:
         # Two entries for the same errors (the second is dead code) keep both visible.
         keyed[errors if errors not in keyed else f"{errors} (#{index + 1})"] = entry
     return keyed
+
+
+def _retrier_settings(retrier: Any) -> str:
+    return retrier_text(retrier, with_errors=False)
 
 
 def _catcher_text(catcher: Any) -> str:
@@ -436,7 +447,7 @@ def _value_changes(kind: str, path: str, old: Any, new: Any) -> list[Change]:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         return [c for key in _union_keys(old, new)
-                for c in _value_changes(kind, _join(path, key), old.get(key, _MISSING), new.get(key, _MISSING))]
+                for c in _value_changes(kind, member_path(path, key), old.get(key, _MISSING), new.get(key, _MISSING))]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         return [c for index, (a, b) in enumerate(zip(old, new)) for c in _value_changes(kind, f"{path}[{index}]", a, b)]
     if old is _MISSING or new is _MISSING:
@@ -473,11 +484,6 @@ def _json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b or (
         isinstance(a, (int, float)) and isinstance(b, (int, float))
         and not isinstance(a, bool) and not isinstance(b, bool) and a == b)
-
-
-def _join(path: str, key: str) -> str:
-    shown = key if _PLAIN_KEY.match(key) else value_text(key)
-    return f"{path}.{shown}" if path else shown
 
 
 def _union_keys(old: Mapping[K, Any], new: Mapping[K, Any]) -> Iterator[K]:

@@ -11,17 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dsl.review.diagram import Box, Cluster, Diagram, build_diagram
+from dsl.review.diagram import (
+    PALETTE,
+    TEXT_COLOUR,
+    Box,
+    Cluster,
+    Diagram,
+    build_diagram,
+)
 
-# Box kind -> DOT node attributes.
-_NODE_STYLE = {
-    "task": 'shape=box, style="filled", fillcolor="#e8f0fe", color="#3b6fd6"',
-    "pass": 'shape=box, style="rounded,filled", fillcolor="#f2f2f2", color="#8a8a8a"',
-    "wait": 'shape=hexagon, style="filled", fillcolor="#f3ecfd", color="#7b4fc9"',
-    "choice": 'shape=diamond, style="filled", fillcolor="#fff4d6", color="#c98a00"',
-    "succeed": 'shape=box, style="rounded,filled", fillcolor="#e3f5e8", color="#2e8b57", peripheries=2',
-    "fail": 'shape=box, style="rounded,filled", fillcolor="#fde8e8", color="#c0392b", peripheries=2',
-    "terminal": 'shape=oval, style="filled", fillcolor="#ffffff", color="#57606a"',
+# Box kind -> DOT shape attributes (colours come from the shared palette).
+_SHAPES = {
+    "task": 'shape=box, style="filled"',
+    "pass": 'shape=box, style="rounded,filled"',
+    "wait": 'shape=hexagon, style="filled"',
+    "choice": 'shape=diamond, style="filled"',
+    "succeed": 'shape=box, style="rounded,filled", peripheries=2',
+    "fail": 'shape=box, style="rounded,filled", peripheries=2',
+    "terminal": 'shape=oval, style="filled"',
 }
 _INDENT = "  "
 
@@ -67,7 +74,9 @@ def render(diagram: Diagram) -> str:
 def _emit(item: Box | Cluster, depth: int, lines: list[str]) -> None:
     pad = _INDENT * depth
     if isinstance(item, Box):
-        lines.append(f"{pad}{item.id} [label={quote(chr(10).join(item.lines))}, {_NODE_STYLE[item.shape]}];")
+        fill, stroke = PALETTE[item.shape]
+        lines.append(f"{pad}{item.id} [label={quote(chr(10).join(item.lines))}, {_SHAPES[item.shape]}, "
+                     f'fillcolor="{fill}", color="{stroke}", fontcolor="{TEXT_COLOUR}"];')
         return
     lines.append(f"{pad}subgraph cluster_{item.id} {{")
     lines.append(f'{pad}{_INDENT}label={quote(item.title)}; style="rounded"; color="#9a9a9a";')

@@ -30,3 +30,20 @@ def cell(text: str) -> str:
 def code_cell(text: str) -> str:
     """A code span that sits inside a table cell."""
     return cell(code(text))
+
+
+# Characters that start inline markup anywhere in a line ($ is GitHub's math).
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>|$~&])")
+# Characters that start a block (heading, list, quote, rule) at the start of a line.
+_BLOCK_MARK = re.compile(r"^(\s*)([#+\-=>])")
+_ORDERED_MARK = re.compile(r"^(\s*\d+)([.)])")
+
+
+def plain(text: str) -> str:
+    """``text`` shown literally in one line of Markdown prose or a table cell.
+
+    Only characters that could start markup are backslash-escaped (``|`` too,
+    so the result is safe in a table cell), keeping the source readable.
+    """
+    line = _INLINE_MARKUP.sub(r"\\\1", " ".join(text.splitlines()))
+    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\1\\\2", line))

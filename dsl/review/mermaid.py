@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dsl.review.diagram import Box, Cluster, Diagram, build_diagram
+from dsl.review.diagram import (
+    PALETTE,
+    TEXT_COLOUR,
+    Box,
+    Cluster,
+    Diagram,
+    build_diagram,
+)
 
 _ENTITIES = {
     '"': "#quot;",
@@ -34,16 +41,6 @@ _SHAPES = {
     "succeed": ("([", "])"),
     "fail": ("([", "])"),
     "terminal": ("([", "])"),
-}
-# Light fills with a fixed dark text colour, so labels stay readable in GitHub's dark theme.
-_CLASSES = {
-    "task": "fill:#e8f0fe,stroke:#3b6fd6,color:#1f2328",
-    "pass": "fill:#f2f2f2,stroke:#8a8a8a,color:#1f2328",
-    "wait": "fill:#f3ecfd,stroke:#7b4fc9,color:#1f2328",
-    "choice": "fill:#fff4d6,stroke:#c98a00,color:#1f2328",
-    "succeed": "fill:#e3f5e8,stroke:#2e8b57,color:#1f2328",
-    "fail": "fill:#fde8e8,stroke:#c0392b,color:#1f2328",
-    "terminal": "fill:#ffffff,stroke:#57606a,color:#1f2328",
 }
 _INDENT = "    "
 
@@ -81,9 +78,9 @@ def render(diagram: Diagram) -> str:
         link = "-.->" if arrow.style == "dashed" else "-->"
         text = f"|{label([arrow.label])}|" if arrow.label else ""
         lines.append(f"{_INDENT}{arrow.source} {link}{text} {arrow.target}")
-    for kind, style in _CLASSES.items():
+    for kind, (fill, stroke) in PALETTE.items():
         if kind in kinds:
-            lines.append(f"{_INDENT}classDef {kind} {style}")
+            lines.append(f"{_INDENT}classDef {kind} fill:{fill},stroke:{stroke},color:{TEXT_COLOUR}")
             lines.append(f"{_INDENT}class {','.join(kinds[kind])} {kind}")
     return "\n".join(lines) + "\n"
 

@@ -8,9 +8,12 @@ use :func:`dsl.graph.condition_label`, the form the verifier prints too.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from typing import Any
 
 _STATES_PREFIX = "arn:aws:states:::"
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_:$#@-]+$")
 
 
 def value_text(value: Any, *, limit: int = 80) -> str:
@@ -19,15 +22,16 @@ def value_text(value: Any, *, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def retrier_text(retrier: Any) -> str:
+def retrier_text(retrier: Any, *, with_errors: bool = True) -> str:
     """One Retry entry in short form, e.g. ``States.ALL ×6 (backoff 2)``.
 
     ``×N`` is ``MaxAttempts`` (ASL default 3); ``×0`` means "never retried".
     """
     if not isinstance(retrier, dict):
         return value_text(retrier)
-    errors = ", ".join(str(e) for e in retrier.get("ErrorEquals", [])) or "?"
-    text = f"{errors} ×{retrier.get('MaxAttempts', 3)}"
+    text = f"×{retrier.get('MaxAttempts', 3)}"
+    if with_errors:
+        text = f"{catcher_errors(retrier)} {text}"
     extras = []
     if "IntervalSeconds" in retrier:
         extras.append(f"every {retrier['IntervalSeconds']}s")
@@ -40,7 +44,7 @@ def retrier_text(retrier: Any) -> str:
 
 
 def catcher_errors(catcher: Any) -> str:
-    """The errors a Catch entry handles, comma-separated."""
+    """The errors a Retry or Catch entry handles, comma-separated."""
     if not isinstance(catcher, dict):
         return value_text(catcher)
     return ", ".join(str(e) for e in catcher.get("ErrorEquals", [])) or "?"
@@ -61,3 +65,21 @@ def integration(resource: Any) -> str:
             return "activity"
         return f"{service} {kind}"
     return resource
+
+
+def member_path(path: str, key: str) -> str:
+    """``path`` extended by ``key``, dotted; a key that is not a plain word is quoted."""
+    shown = key if _PLAIN_KEY.match(key) else value_text(key)
+    return f"{path}.{shown}" if path else shown
+
+
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every leaf of a JSON value with its dotted path; a list of plain values is one leaf."""
+    if isinstance(value, dict) and value:
+        for key, inner in value.items():
+            yield from leaves(inner, member_path(path, str(key)))
+    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        for index, item in enumerate(value):
+            yield from leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value

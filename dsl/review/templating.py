@@ -6,12 +6,12 @@ commands that never render Markdown.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dsl.review.diff import Scope
-from dsl.review.markdown import cell, code, code_cell
+from dsl.review.markdown import cell, code, code_cell, plain
 
 if TYPE_CHECKING:
     import jinja2
@@ -30,7 +30,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(code=code, cell=cell, code_cell=code_cell, where=where_text)
+    env.filters.update(code=code, cell=cell, code_cell=code_cell, plain=plain, where=where_text)
     return env
 
 
@@ -40,7 +40,7 @@ def render(template: str, **context: Any) -> str:
 
 
 def where_text(where: Sequence[Scope]) -> str:
-    """A scope chain as Markdown: ``top level``, or ``\`Get Lock\` › branch 1``."""
+    """A scope chain as Markdown: ``top level``, or the code-quoted state names with branch numbers."""
     if not where:
         return "top level"
     return " › ".join(code(scope.state) + (f" › branch {scope.branch}" if scope.branch else "")

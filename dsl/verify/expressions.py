@@ -14,18 +14,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "Arith",
     "Cmp",
     "Conjunct",
     "ExpressionError",
     "Func",
+    "Literal",
     "Operand",
+    "Other",
     "Part",
     "Path",
     "Update",
     "ValueRef",
+    "oriented",
     "parse_condition",
     "parse_paths",
     "parse_update",
+    "resolvers",
 ]
 
 # A condition is at most 4 KB; more nesting than this is not a real lock condition.
@@ -52,7 +57,7 @@ class Part:
     dynamic: bool = False
 
     def __str__(self) -> str:
-        return "{" + self.name + "}" if self.dynamic else self.name
+        return self.name  # a run-time name is already spelled {context.Execution.Id}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,168 @@
+"""Benchmark ``python -m dsl validate`` against asl-validator (npm) and statelint (PyPI).
+
+Usage (from the repository root)::
+
+    python benchmarks/validate.py [--corpus DIR] [--no-peers]
+
+Validates every ``*.asl.json`` in the corpus (default ``tests/validate/corpus``,
+at least 150 definitions) with our validator, in one process and through the
+CLI, then installs the peers into temporary folders and runs their CLIs on the
+same files, all files in one invocation each:
+
+- asl-validator: ``npm install --prefix TMP asl-validator`` when node and npm exist;
+- statelint: ``pip install --target TMP statelint`` (optional; the result is noted).
+
+Installation time is not measured. Prints the wall times, the ratios and how
+many files each tool rejects. Exit status 1 when our CLI is not faster than
+asl-validator, 0 otherwise (also when node is missing, which is reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT / "tests" / "validate" / "corpus"
+INSTALL_TIMEOUT = 600
+RUN_TIMEOUT = 900
+
+
+@dataclass
+class Run:
+    """One tool's timing on the corpus."""
+
+    tool: str
+    seconds: float | None
+    rejected: int | None
+    note: str = ""
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python benchmarks/validate.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of *.asl.json files")
+    parser.add_argument("--no-peers", action="store_true", help="time only our validator")
+    args = parser.parse_args(argv)
+    files = sorted(str(path) for path in args.corpus.rglob("*.asl.json"))
+    if len(files) < 150:
+        print(f"error: {args.corpus} holds {len(files)} definitions; the benchmark needs at least 150")
+        return 2
+    print(f"corpus: {len(files)} definitions in {args.corpus}")
+    runs = [in_process(files), our_cli(args.corpus)]
+    if not args.no_peers:
+        with tempfile.TemporaryDirectory(prefix="asl-bench-") as tmp:
+            runs.append(asl_validator(files, Path(tmp) / "npm"))
+            runs.append(statelint(files, Path(tmp) / "pip"))
+    report(runs)
+    ours, peer = runs[1], (runs[2] if len(runs) > 2 else None)
+    if peer is None or peer.seconds is None or ours.seconds is None:
+        return 0
+    faster = ours.seconds < peer.seconds
+    print(f"goal (our CLI faster than asl-validator): {'met' if faster else 'NOT met'}")
+    return 0 if faster else 1
+
+
+def in_process(files: list[str]) -> Run:
+    """Import, load and validate everything in this process (includes the jsonschema import)."""
+    started = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from dsl.aslfile import load
+    from dsl.validate import is_valid, validate
+
+    rejected = sum(not is_valid(validate(load(name))) for name in files)
+    return Run("dsl.validate.validate() in one process", time.perf_counter() - started, rejected,
+               "import + load + validate")
+
+
+def our_cli(corpus: Path) -> Run:
+    """``python -m dsl validate CORPUS`` as a user runs it."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "dsl", "validate", str(corpus)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    elapsed = time.perf_counter() - started
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr.strip()
+    invalid = int(summary.split(" invalid")[0].rsplit(" ", 1)[-1]) if " invalid" in summary else None
+    return Run("python -m dsl validate", elapsed, invalid, summary)
+
+
+def asl_validator(files: list[str], prefix: Path) -> Run:
+    """asl-validator's CLI on all files in one invocation."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        return Run("asl-validator (npm)", None, None, "skipped: node/npm not found")
+    try:
+        subprocess.run(["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent",
+                        "asl-validator"], capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=True)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return Run("asl-validator (npm)", None, None, f"install failed: {_last_line(exc)}")
+    binary = prefix / "node_modules" / ".bin" / "asl-validator"
+    version = _package_version(prefix / "node_modules" / "asl-validator" / "package.json")
+    command = [str(binary)] + [part for name in files for part in ("--json-path", name)]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    elapsed = time.perf_counter() - started
+    valid = result.stdout.count(" is valid")
+    return Run(f"asl-validator {version} (npm)", elapsed, len(files) - valid, f"exit {result.returncode}")
+
+
+def statelint(files: list[str], target: Path) -> Run:
+    """The PyPI port of awslabs' statelint, all files in one invocation (optional peer)."""
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--target", str(target), "statelint"], capture_output=True, text=True,
+                       timeout=INSTALL_TIMEOUT, check=True)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return Run("statelint (PyPI)", None, None, f"not available: {_last_line(exc)}")
+    environment = {**os.environ, "PYTHONPATH": str(target)}
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "statelint", *files], capture_output=True, text=True,
+                            timeout=RUN_TIMEOUT, check=False, env=environment)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        return Run("statelint (PyPI)", None, None, f"failed: {_last_line(result.stderr)}")
+    # With several inputs statelint prints each failing file's name on a line of its own.
+    rejected = sum(line in files for line in result.stdout.splitlines())
+    return Run(f"statelint {_dist_version(target, 'statelint')} (PyPI)", elapsed, rejected,
+               "its rejections are its false positives here: see readme-validate.md")
+
+
+def report(runs: list[Run]) -> None:
+    """Print the table of wall times and ratios against our CLI."""
+    base = runs[1].seconds
+    print(f"{'tool':<44} {'wall time':>10} {'rejected':>9} {'vs our CLI':>11}  note")
+    for run in runs:
+        seconds = f"{run.seconds:.2f} s" if run.seconds is not None else "-"
+        rejected = str(run.rejected) if run.rejected is not None else "-"
+        ratio = f"{run.seconds / base:.1f}x" if run.seconds is not None and base else "-"
+        print(f"{run.tool:<44} {seconds:>10} {rejected:>9} {ratio:>11}  {run.note}")
+
+
+def _last_line(source: object) -> str:
+    text = source if isinstance(source, str) else str(getattr(source, "stderr", "") or source)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "no output"
+
+
+def _package_version(path: Path) -> str:
+    import json
+
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8")).get("version", "?"))
+    except (OSError, ValueError):
+        return "?"
+
+
+def _dist_version(target: Path, name: str) -> str:
+    found = sorted(target.glob(f"{name}-*.dist-info"))
+    return found[0].name[len(name) + 1:-len(".dist-info")] if found else "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

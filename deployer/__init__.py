@@ -1,0 +1,23 @@
+"""Deploy the semaphore system with boto3: plan, apply, destroy, run the test.
+
+Typical use (also against an emulator through ``endpoint_url``)::
+
+    from deployer import Clients, DeployConfig, deploy
+    clients = Clients.create(region="us-east-1", endpoint_url="http://127.0.0.1:5000")
+    result = deploy(DeployConfig(prefix="CC", limit=3, lock_name="MySemaphore"), clients)
+    result.test_machine_arn, result.machine_arn("semaphore"), result.names["table:locks"]
+"""
+
+from deployer.api import account_of, deploy, destroy, destroy_stack, plan
+from deployer.clients import Clients
+from deployer.config import DeployConfig
+from deployer.engine import Change, DeployResult, DestroyResult, Plan
+from deployer.errors import DeployError, DeployFailure, Refusal
+from deployer.retry import Retrier
+from deployer.stack import Prepared, Stack, build_stack, prepare
+
+__all__ = [
+    "Change", "Clients", "DeployConfig", "DeployError", "DeployFailure", "DeployResult", "DestroyResult",
+    "Plan", "Prepared", "Refusal", "Retrier", "Stack", "account_of", "build_stack", "deploy", "destroy",
+    "destroy_stack", "plan", "prepare",
+]

@@ -1,0 +1,92 @@
+"""What the tool deploys, as data: one row per table, function, state machine.
+
+Adding a state machine (a reconciler), a table or a function is one new row
+here; names, roles, log groups, IAM, plan, apply and destroy all follow from
+these rows and from the rule files in ``generated/`` (``*-rule.json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Every resource carries this tag with the prefix as value; destroy and
+# update touch only resources that carry it.
+TAG_KEY = "NamePrefix"
+
+LOG_RETENTION_DAYS = 60
+LAMBDA_RUNTIME = "python3.13"
+RULE_FILE_SUFFIX = "-rule.json"
+MACHINE_FILE_SUFFIX = ".asl.json"
+EVENTS_ROLE_SUFFIX = "EventsRole"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table keyed by one string attribute, billed per request."""
+
+    key: str
+    suffix: str
+    hash_key: str
+    name_placeholder: str
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A Python Lambda function zipped from a source directory of the repository."""
+
+    key: str
+    suffix: str
+    role_suffix: str
+    source: str
+    handler: str
+    timeout_seconds: int
+    arn_placeholder: str
+
+
+@dataclass(frozen=True)
+class MachineSpec:
+    """A STANDARD state machine made from one file of ``generated/``."""
+
+    key: str
+    file: str
+    suffix: str
+    role_suffix: str
+    arn_placeholder: str | None = None
+    is_test: bool = False
+    # Its executions hold slots of the lock (their ARNs are stored in the lock item).
+    acquires_lock: bool = False
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(key="locks", suffix="locktable", hash_key="LockName", name_placeholder="SF_TableSemaphore"),
+)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(key="worker", suffix="LambdaDoWorkFunction", role_suffix="LambdaRole", source="functions",
+                 handler="app.lambda_handler", timeout_seconds=60, arn_placeholder="SF_LambdaARN"),
+)
+
+# In creation order: a machine comes after the machines its definition starts.
+MACHINES: tuple[MachineSpec, ...] = (
+    MachineSpec(key="semaphore", file="dynamodb-semaphore.asl.json",
+                suffix="ConcurrencyControlledStateMachine", role_suffix="SemaphoreRole",
+                arn_placeholder="SF_StateMachineSemaphore", acquires_lock=True),
+    MachineSpec(key="cleanup", file="dynamodb-semaphore-cleanfromincomplete.asl.json",
+                suffix="CleanFromIncomplete", role_suffix="CleanupRole"),
+    MachineSpec(key="test", file="test-run-semaphore.asl.json",
+                suffix="Test-Run100Executions", role_suffix="TestRunRole", is_test=True),
+)
+
+# Placeholders filled from options rather than from resources.
+LOCK_NAME_PLACEHOLDER = "SF_LockName"
+LIMIT_PLACEHOLDER = "SF_ConcurrentAccessLimit"
+
+
+def machine_by_file(file: str) -> MachineSpec | None:
+    """The machine row made from ``file``, if any."""
+    return next((m for m in MACHINES if m.file == file), None)
+
+
+def test_machine() -> MachineSpec:
+    """The machine ``--run-test`` starts."""
+    return next(m for m in MACHINES if m.is_test)

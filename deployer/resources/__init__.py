@@ -1,0 +1,1 @@
+"""One module per kind of AWS resource the deploy manages."""

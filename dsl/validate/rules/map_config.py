@@ -1,0 +1,71 @@
+"""Map states: inline versus distributed, and item reader settings.
+
+ASL-MAP-001 ItemReader, ItemBatcher, ResultWriter, ToleratedFailure... and Label need a
+            distributed Map (ItemProcessor.ProcessorConfig.Mode = DISTRIBUTED).
+ASL-MAP-002 a distributed Map needs ProcessorConfig.ExecutionType; an inline one must not set it.
+ASL-MAP-003 ReaderConfig: CSVHeaderLocation GIVEN needs CSVHeaders, FIRST_ROW must not have them,
+            and CSV settings need InputType CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dsl.findings import Finding
+from dsl.validate.model import Machine, State
+from dsl.validate.rules.base import Options, finding, quoted
+
+DISTRIBUTED_ONLY = (
+    "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
+    "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label",
+)
+CSV_FIELDS = ("CSVHeaderLocation", "CSVHeaders", "CSVDelimiter")
+
+
+def check(machine: Machine, options: Options) -> Iterator[Finding]:
+    """Map configuration findings."""
+    for state in machine.states:
+        if state.type == "Map":
+            yield from _mode(state)
+            yield from _reader(state)
+
+
+def _mode(state: State) -> Iterator[Finding]:
+    processor = state.body.get("ItemProcessor")
+    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+    config = config if isinstance(config, dict) else {}
+    distributed = config.get("Mode") == "DISTRIBUTED"
+    config_parts = (*state.parts, "ItemProcessor", "ProcessorConfig")
+    if distributed and "ExecutionType" not in config:
+        yield finding("ASL-MAP-002", config_parts,
+                      f"distributed Map {quoted(state.name)} needs ExecutionType: STANDARD or EXPRESS")
+    if not distributed and "ExecutionType" in config:
+        yield finding("ASL-MAP-002", (*config_parts, "ExecutionType"),
+                      f"ExecutionType applies to distributed Maps only; Map {quoted(state.name)} is inline "
+                      "(set Mode: DISTRIBUTED or remove ExecutionType)")
+    if not distributed:
+        for key in DISTRIBUTED_ONLY:
+            if key in state.body:
+                yield finding("ASL-MAP-001", (*state.parts, key),
+                              f"{key} needs a distributed Map; Map {quoted(state.name)} is inline "
+                              "(set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED)")
+
+
+def _reader(state: State) -> Iterator[Finding]:
+    reader = state.body.get("ItemReader")
+    config: Any = reader.get("ReaderConfig") if isinstance(reader, dict) else None
+    if not isinstance(config, dict):
+        return
+    parts = (*state.parts, "ItemReader", "ReaderConfig")
+    location = config.get("CSVHeaderLocation")
+    if location == "GIVEN" and "CSVHeaders" not in config:
+        yield finding("ASL-MAP-003", parts, "CSVHeaderLocation GIVEN needs CSVHeaders, the list of column names")
+    if location == "FIRST_ROW" and "CSVHeaders" in config:
+        yield finding("ASL-MAP-003", (*parts, "CSVHeaders"),
+                      "CSVHeaders is only used with CSVHeaderLocation GIVEN; the first row holds the headers here")
+    input_type = config.get("InputType")
+    if isinstance(input_type, str) and input_type != "CSV":
+        for key in CSV_FIELDS:
+            if key in config:
+                yield finding("ASL-MAP-003", (*parts, key), f"{key} applies to InputType CSV only; got {input_type}")

@@ -1,0 +1,31 @@
+"""Deploy-time placeholders in strict mode.
+
+ASL-PLACEHOLDER-001 (``strict`` only) a string still holds a ``${Name}`` placeholder.
+
+Without ``strict`` placeholders are accepted wherever a string is: the schema
+lets a whole ``${Name}`` stand for a Resource or RoleArn, and the path and
+timestamp rules skip values that are a whole placeholder. A placeholder in a
+field that needs a number stays a schema error in both modes, because textual
+substitution leaves a JSON string there (the message says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dsl.findings import Finding
+from dsl.validate.model import Machine, walk_values
+from dsl.validate.rules.base import PLACEHOLDER, Options, finding
+
+
+def check(machine: Machine, options: Options) -> Iterator[Finding]:
+    """In strict mode, one finding per string that holds placeholders."""
+    if not options.strict:
+        return
+    for parts, value in walk_values(machine.doc, ()):
+        if isinstance(value, str) and "${" in value:
+            names = PLACEHOLDER.findall(value)
+            if names:
+                yield finding("ASL-PLACEHOLDER-001", parts,
+                              f"unresolved deploy-time placeholder{'s' if len(names) > 1 else ''} "
+                              f"{', '.join(names)}; --strict needs the substituted, deployable definition")

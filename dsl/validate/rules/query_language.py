@@ -1,0 +1,73 @@
+"""JSONata expressions in the right places, and well formed.
+
+ASL-QL-001 a ``{% %}`` expression in a JSONPath state (it would not be evaluated).
+ASL-QL-002 a malformed expression in a JSONata state: only one of the ``{%`` / ``%}``
+           delimiters, an empty expression, or a syntax error.
+
+The syntax is checked with the ``jsonata`` parser (package jsonata-python) when
+it is installed; it is imported only when a document holds an expression.
+Without it, only the delimiters and emptiness are checked.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from dsl.findings import Finding
+from dsl.validate.model import NESTED_MACHINE_FIELDS, Machine, State, walk_values
+from dsl.validate.rules.base import Options, finding, quoted
+
+
+def check(machine: Machine, options: Options) -> Iterator[Finding]:
+    """Query-language findings for every state."""
+    for state in machine.states:
+        yield from (_jsonata_state(state) if state.jsonata else _jsonpath_state(state))
+
+
+def _strings(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for parts, value in walk_values(state.body, state.parts, skip_keys=NESTED_MACHINE_FIELDS):
+        if isinstance(value, str) and parts[-1] != "Comment":
+            yield parts, value
+
+
+def _jsonpath_state(state: State) -> Iterator[Finding]:
+    for parts, text in _strings(state):
+        stripped = text.strip()
+        if stripped.startswith("{%") and stripped.endswith("%}"):
+            yield finding("ASL-QL-001", parts,
+                          f"JSONata expression in JSONPath state {quoted(state.name)} is not evaluated; "
+                          "set \"QueryLanguage\": \"JSONata\" on the state or use a path (key.$)")
+
+
+def _jsonata_state(state: State) -> Iterator[Finding]:
+    for parts, text in _strings(state):
+        opens, closes = text.startswith("{%"), text.endswith("%}")
+        if not (opens or closes):
+            continue
+        if opens != closes or len(text) < 4:
+            yield finding("ASL-QL-002", parts,
+                          "JSONata expression must start with {% and end with %} with nothing outside them")
+            continue
+        reason = syntax_problem(text[2:-2].strip())
+        if reason:
+            yield finding("ASL-QL-002", parts, f"JSONata expression {reason}")
+
+
+@functools.lru_cache(maxsize=4096)
+def syntax_problem(expression: str) -> str | None:
+    """None for a parsable JSONata expression, else why it is not."""
+    if not expression:
+        return "is empty"
+    try:
+        from jsonata.jexception import JException  # type: ignore[import-untyped]
+        from jsonata.parser import Parser  # type: ignore[import-untyped]
+    except ImportError:
+        return None  # delimiters were checked; full syntax needs jsonata-python
+    try:
+        Parser().parse(expression)
+    except JException as exc:
+        return f"has a syntax error: {exc}"
+    except RecursionError:
+        return "is nested too deeply to parse"
+    return None

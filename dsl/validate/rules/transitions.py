@@ -1,0 +1,32 @@
+"""Next and End: every non-terminal state has exactly one way on.
+
+ASL-NEXT-001 a state has both Next and End: true.
+ASL-NEXT-002 a Pass, Task, Wait, Parallel or Map state has neither.
+(Choice, Succeed and Fail may have neither field; the schema refuses them there.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dsl.findings import Finding
+from dsl.validate.model import Machine
+from dsl.validate.rules.base import Options, finding, quoted
+
+NEEDS_NEXT_OR_END = frozenset({"Pass", "Task", "Wait", "Parallel", "Map"})
+
+
+def check(machine: Machine, options: Options) -> Iterator[Finding]:
+    """Next/End findings for every state that must say where to go."""
+    for state in machine.states:
+        if state.type not in NEEDS_NEXT_OR_END:
+            continue
+        has_next = "Next" in state.body
+        ends = state.body.get("End") is True
+        if has_next and ends:
+            yield finding("ASL-NEXT-001", (*state.parts, "End"),
+                          f"state {quoted(state.name)} has both Next and End: true; keep exactly one")
+        elif not has_next and not ends:
+            yield finding("ASL-NEXT-002", state.parts,
+                          f"{state.type} state {quoted(state.name)} needs Next (the state to run next) "
+                          "or End: true")
