@@ -47,7 +47,10 @@ def catcher_errors(catcher: Any) -> str:
     """The errors a Retry or Catch entry handles, comma-separated."""
     if not isinstance(catcher, dict):
         return value_text(catcher)
-    return ", ".join(str(e) for e in catcher.get("ErrorEquals", [])) or "?"
+    errors = catcher.get("ErrorEquals")
+    if not isinstance(errors, list):
+        return value_text(errors) if "ErrorEquals" in catcher else "?"
+    return ", ".join(str(e) for e in errors) or "?"
 
 
 def integration(resource: Any) -> str:

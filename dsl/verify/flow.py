@@ -11,9 +11,12 @@ to each. Linear in states + transitions; no path enumeration.
 
 Parallel branches are composed in sequence (branch 1's end enters branch
 2) and a Map's item processor loops (0..n items), so a lock state flowing
-out of a container is the effect of all its branches. A distributed Map's
-items are child executions: they start FREE on their own and do not change
-the parent's lock state.
+out of a container is the effect of all its branches. Because branches
+really run at once, a branch whose sibling can fail may be stopped at any
+of its positions: each such position also steps to the container's error
+handling (see ``_cancellations``). A distributed Map's items are child
+executions: they start FREE on their own and do not change the parent's
+lock state.
 """
 
 from __future__ import annotations
@@ -28,10 +31,9 @@ from dsl.verify.conditions import requires_absent, requires_present
 from dsl.verify.lockops import LockOp, OpKind, condition_failed_only
 from dsl.verify.ownership import Refinement, Verdict
 
-__all__ = ["FACT_NAMES", "FREE", "HELD", "MAYBE", "Flow", "Reach", "Step", "build_flow", "search"]
+__all__ = ["FREE", "HELD", "MAYBE", "Flow", "Reach", "Step", "build_flow", "is_state", "search", "witness_edges"]
 
 FREE, HELD, MAYBE = 0, 1, 2
-FACT_NAMES = ("free", "held", "maybe held")
 Table = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 IDENTITY: Table = ((FREE,), (HELD,), (MAYBE,))
 

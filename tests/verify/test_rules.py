@@ -20,7 +20,11 @@ from verify_asl import (
     work,
 )
 
+from dsl.graph import build_graph
 from dsl.verify import RULES, verify
+from dsl.verify.analysis import analyse, tracked_locks
+from dsl.verify.flow import HELD
+from dsl.verify.lockops import OpKind, recognise
 from dsl.verify.rules import VerifyFinding
 
 
@@ -368,3 +372,29 @@ def test_verify_restores_the_garbage_collector() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_failing_sibling_branch_stops_the_one_holding_the_lock() -> None:
+    """Only a stopped branch can bring a HELD slot to the Parallel's handler here: the
+    holder's own failures can only leave it maybe-held, and after the join it is free."""
+    holder = {"StartAt": "Acquire", "States": {
+        "Acquire": acquire(Next="Hold"),
+        "Hold": {"Type": "Wait", "Seconds": 60, "Next": "Release"},
+        "Release": release(End=True)}}
+
+    def held_at_handler(sibling: dict[str, Any]) -> list[str]:
+        doc = machine({"Both": {"Type": "Parallel", "Branches": [holder, sibling],
+                                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], "Next": "Done"},
+                       "Recover": {"Type": "Pass", "Next": "Done"}, "Done": {"Type": "Succeed"}}, start="Both")
+        graph = build_graph(doc)
+        recognition = recognise(graph)
+        (tracked,) = tracked_locks(recognition)
+        analysis = analyse(graph, recognition, tracked, recognition.of_kind(OpKind.ACQUIRE))
+        recover = analysis.flow.entry["/States/Recover"]
+        if not analysis.reach.has(recover, HELD):
+            return []
+        return [analysis.witness(recover, HELD, from_acquire=True).text]
+
+    assert held_at_handler({"StartAt": "Other Work", "States": {"Other Work": work(End=True)}}) == [
+        "Acquire -> Hold -[another branch failed]-> Both -[States.ALL]-> Recover"]
+    assert held_at_handler({"StartAt": "Note", "States": {"Note": {"Type": "Pass", "End": True}}}) == []
