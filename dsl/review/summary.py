@@ -96,7 +96,10 @@ def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | 
         iam_error = ""
     except IamDerivationError as exc:
         grants, iam_error = [], str(exc)
-    findings = [_finding_row(f) for f in verify(doc, cleanup=cleanup, rule=rule)]
+    # As the build verifies: the rule's Target names the cleanup workflow's file.
+    target = rule.get("Target") if rule is not None else None
+    findings = [_finding_row(f) for f in verify(doc, cleanup=cleanup, rule=rule,
+                                                 cleanup_name=target if isinstance(target, str) else None)]
     return render(
         "workflow.md.j2",
         name=name,

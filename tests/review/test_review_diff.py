@@ -228,3 +228,39 @@ def test_not_asl_shaped_input_is_an_error_with_a_pointer() -> None:
     assert caught.value.pointer == "/States/A/Branches/0/States"
     with pytest.raises(ReviewInputError, match="expected an object of states"):
         diff_documents({"States": "x"}, good)
+
+
+def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore: dict[str, Any]) -> None:
+    test_run = originals["test-run-semaphore"]
+    new = copy.deepcopy(test_run)
+    the_map = new["States"]["StartInParallel"]
+    the_map["ItemProcessor"] = the_map.pop("Iterator")
+    the_map["ItemProcessor"]["ProcessorConfig"] = {"Mode": "INLINE"}
+    [entry] = diff_documents(test_run, new).changed
+    assert entry.changes == (Change("field", "ItemProcessor", None, "present"),
+                             Change("field", "Iterator", "present", None),
+                             Change("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
+
+    new = copy.deepcopy(semaphore)
+    branches = new["States"]["Do Work"]["Branches"]
+    branches.append({"StartAt": "Extra", "States": {"Extra": {"Type": "Pass", "End": True}}})
+    branches[0]["StartAt"] = "You"
+    del branches[0]["States"]["Here"]
+    diff = diff_documents(semaphore, new)
+    assert diff.added == (StateRef("Extra", "Pass", (Scope("Do Work", 2),)),)
+    assert diff.removed == (StateRef("Here", "Pass", (Scope("Do Work", 1),)),)
+    [entry] = diff.changed
+    assert entry.changes == (Change("transition", "branch 1 StartAt", "Here", "You"),
+                             Change("field", "branch 2", None, "present"))
+
+
+def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
+    old = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "r", "End": True,
+                                            "Retry": [{"ErrorEquals": "States.ALL"}], "Catch": "x"}}}
+    new = copy.deepcopy(old)
+    new["States"]["T"]["Retry"] = [{"ErrorEquals": ["States.ALL"]}]
+    new["States"]["T"]["Catch"] = []
+    [entry] = diff_documents(old, new).changed
+    assert entry.changes == (Change("retry", "Retry States.ALL", None, "×3"),
+                             Change("retry", 'Retry "States.ALL"', "×3", None),
+                             Change("catch", "Catch", '"x"', "[]"))

@@ -64,7 +64,7 @@ def test_summary_of_each_generated_workflow(name: str) -> None:
     listed = re.findall(r"^\| `(\$\{[^}]+\})` \|", _section(text, "## Placeholders"), re.MULTILINE)
     assert listed == placeholders
 
-    findings = verify(doc, cleanup=cleanup, rule=rule)
+    findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=rule["Target"] if rule else None)
     result = _section(text, "## Verify result")
     if findings:
         assert f"reports {len(findings)} finding" in result
