@@ -4,35 +4,49 @@ Every module in the definitions folder is imported; each top-level
 :class:`~dsl.workflow.Workflow` becomes ``<name>.asl.json`` (plus a review
 summary ``<name>.md``) and each :class:`~dsl.workflow.DataFile` becomes its
 file. Nothing is written unless every workflow compiles, validates and
-verifies; then each file is written atomically, and only if its bytes changed.
+verifies; then each file is written atomically, and only if its bytes changed,
+and the build stamp last (see :mod:`dsl.stamp`).
+
+Heavy modules (the DSL, the validator, the renderer) are imported only when a
+build really runs, so ``--check`` on an up-to-date tree costs little more than
+starting Python.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
-import traceback
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from dsl.analysis import AnalysisFailed, check_and_summarise, summary_is_current
-from dsl.errors import DefinitionError, DslError
-from dsl.jsontext import dumps, write_atomic
-from dsl.workflow import DataFile, Workflow
+from dsl import stamp
+
+# Not typing.TYPE_CHECKING: ``build --check`` avoids importing typing at all.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dsl.workflow import DataFile, Workflow
 
 
-@dataclass(frozen=True)
 class Output:
-    """One file the build produces: its name and exact text."""
+    """One file the build produces: its name and exact text.
 
-    file_name: str
-    text: str
+    A plain class, not a dataclass: dataclasses import ``inspect`` and compile
+    code at import time, which ``build --check`` should not pay for.
+    """
+
+    __slots__ = ("file_name", "text")
+
+    def __init__(self, file_name: str, text: str) -> None:
+        self.file_name = file_name
+        self.text = text
 
 
 def load_definitions(folder: Path) -> list[Workflow | DataFile]:
     """Import every ``*.py`` in ``folder`` and collect its workflows and data files."""
+    from dsl.errors import DefinitionError
+    from dsl.workflow import DataFile, Workflow
+
     if not folder.is_dir():
         raise DefinitionError(f"definitions folder {str(folder)!r} not found")
     found: list[Workflow | DataFile] = []
@@ -56,6 +70,11 @@ def load_definitions(folder: Path) -> list[Workflow | DataFile]:
 
 
 def _import(path: Path) -> Any:
+    import importlib.util
+    import traceback
+
+    from dsl.errors import DefinitionError, DslError
+
     name = f"_definitions_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -72,8 +91,8 @@ def _import(path: Path) -> Any:
     return module
 
 
-def _last_frame_in(frames: traceback.StackSummary, path: Path) -> str:
-    if isinstance(frames, list) and frames:
+def _last_frame_in(frames: list[Any], path: Path) -> str:
+    if frames:
         for frame in reversed(frames):
             if Path(frame.filename).resolve() == path.resolve():
                 return f"{path}:{frame.lineno}"
@@ -82,6 +101,8 @@ def _last_frame_in(frames: traceback.StackSummary, path: Path) -> str:
 
 def compile_documents(items: list[Workflow | DataFile]) -> dict[str, dict[str, Any]]:
     """Each item's document by output file name (no checks beyond the compiler's)."""
+    from dsl.workflow import Workflow
+
     return {item.file_name: item.to_asl() if isinstance(item, Workflow) else item.document
             for item in items}
 
@@ -96,32 +117,33 @@ def summary_name(workflow: Workflow) -> str:
     return f"{workflow.name}.md"
 
 
-def compile_all(items: list[Workflow | DataFile]) -> list[Output]:
-    """Compile, validate and verify; return every output file's text, sorted by name."""
+def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Output]:
+    """Compile, validate and verify; every output file's text (the stamp last)."""
+    from dsl.analysis import check_and_summarise
+    from dsl.jsontext import dumps
+    from dsl.workflow import Workflow
+
     documents = compile_documents(items)
     outputs = [Output(name, dumps(doc)) for name, doc in documents.items()]
     for item in items:
         if isinstance(item, Workflow):
             summary = check_and_summarise(item.name, item.file_name, documents)
             outputs.append(Output(summary_name(item), summary))
-    return sorted(outputs, key=lambda o: o.file_name)
+    outputs.sort(key=lambda o: o.file_name)
+    texts = {o.file_name: o.text for o in outputs}
+    return [*outputs, Output(stamp.STAMP, stamp.stamp_text(stamp.inputs_digest(definitions), texts))]
 
 
 def stale_files(definitions: Path, generated: Path) -> list[str]:
     """Names of files in ``generated`` that are missing or differ from what the build writes.
 
-    Fast: documents are compared byte for byte, summaries by their fingerprint
-    (see :mod:`dsl.analysis`), so no validation or rendering runs.
+    Fast when the build stamp shows nothing changed; otherwise the whole build
+    runs in memory (writing nothing) and every file is compared byte for byte.
     """
-    items = load_definitions(definitions)
-    documents = compile_documents(items)
-    stale = [name for name, doc in documents.items() if _read(generated / name) != dumps(doc)]
-    for item in items:
-        if isinstance(item, Workflow):
-            name = summary_name(item)
-            if not summary_is_current(_read(generated / name), item.file_name, documents):
-                stale.append(name)
-    return sorted(stale)
+    if stamp.is_current(definitions, generated):
+        return []
+    outputs = compile_all(load_definitions(definitions), definitions)
+    return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
 
 
 def _read(path: Path) -> str | None:
@@ -141,10 +163,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or missing file")
     args = parser.parse_args(argv)
+    if args.check and stamp.is_current(args.definitions, args.out):
+        sys.stdout.write(f"build --check: {args.out} is up to date\n")
+        return 0
+    from dsl.analysis import AnalysisFailed
+    from dsl.errors import DslError
+    from dsl.jsontext import write_atomic
+
     try:
         if args.check:
             return _check(args.definitions, args.out)
-        outputs = compile_all(load_definitions(args.definitions))
+        outputs = compile_all(load_definitions(args.definitions), args.definitions)
     except DslError as exc:
         sys.stderr.write(f"build: error: {exc}\n")
         return 2

@@ -1,0 +1,300 @@
+"""``run_local``: the whole system on this machine (the engine behind ``python deploy.py --local``).
+
+Starts the embedded moto server (state machines executing, shims installed), deploys the
+stack through the deploy tool's own API and boto3 calls (``deployer.deploy`` against the
+server's endpoint URL), starts the work, watches it with a progress bar, and returns a
+:class:`~local.report.Report`; ``local-run/report.json`` and ``local-run/timeline.svg`` are
+written beside. Fault injection (DynamoDB errors, stopped executions, lost/duplicated/delayed
+events) and a ``during`` hook for mid-run actions serve the fault-scenario tests.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import boto3  # type: ignore[import-untyped]
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
+from dsl.jsontext import dumps, write_atomic
+from local import measure
+from local.dynamodb_gateway import DynamoFault, holder_arns
+from local.eventbridge import EventFaults
+from local.report import TERMINAL, Report, RunRecord, RunSettings, build_report, render
+from local.server import LocalServer, local_server
+from local.stops import Stopper, StopRule
+from local.timeline import render_svg
+
+DRIVERS = ("direct", "test-machine")
+WORK_LOG_ENV = "WORK_LOG"
+_SAMPLE_SECONDS = 0.1
+_POLL_SECONDS = 0.25
+
+
+class LocalRunError(Exception):
+    """A local run cannot start: an option is out of range (code ``LOCAL-RUN``)."""
+
+    code = "LOCAL-RUN"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{self.code} {message}")
+
+
+@dataclass
+class LocalRun:
+    """A run in progress, handed to the ``during`` hook (e.g. to lower the limit or disable the rule)."""
+
+    server: LocalServer
+    clients: Clients
+    deployed: DeployResult
+    table: str
+    lock_name: str
+    started: list[str] = field(default_factory=list)
+
+    @property
+    def semaphore_arn(self) -> str:
+        """The lock-holding state machine."""
+        return self.deployed.machine_arn(_lock_holder().key)
+
+
+def _lock_holder() -> catalog.MachineSpec:
+    return next(m for m in catalog.MACHINES if m.acquires_lock)
+
+
+def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, failure_rate: float = 0.1,
+              seed: int | None = None, *, generated_dir: Path | None = None, source_root: Path | None = None,
+              check_definitions: bool = True, driver: str = "test-machine", time_scale: float = 1.0,
+              dynamodb_faults: Sequence[DynamoFault] = (), stops: Sequence[StopRule] = (),
+              event_faults: EventFaults | None = None, during: Callable[[LocalRun], None] | None = None,
+              out_dir: Path | None = Path("local-run"), console: Console | None = None,
+              progress: bool = True, timeout: float = 900.0, prefix: str = "CC",
+              lock_name: str = "MySemaphore") -> Report:
+    """Deploy into an embedded moto server, run ``executions`` semaphore executions, report.
+
+    ``driver`` ``test-machine`` starts the deployed test machine with input
+    ``{"executions": N}`` (a machine that ignores it runs its own count, and the report says
+    so); ``direct`` starts N executions of the lock-holding machine itself, all at once.
+    ``time_scale`` < 1 shortens ASL waits and retry intervals (tests); timing numbers are
+    only meaningful at 1.
+    """
+    _check(executions, limit, work_seconds, failure_rate, driver, time_scale)
+    console = console or Console()
+    if seed is not None:
+        random.seed(seed)  # the worker draws from the global generator, in call order
+    with local_server(time_scale=time_scale) as server:
+        clients = Clients.from_session(
+            boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local"),
+            region=server.region, endpoint_url=server.endpoint_url)
+        config = DeployConfig(prefix=prefix, limit=limit, lock_name=lock_name, region=server.region,
+                              function_env={"WORK_SECONDS": f"{work_seconds:g}", "FAILURE_RATE": f"{failure_rate:g}"},
+                              check_definitions=check_definitions)
+        if generated_dir is not None:
+            config = replace(config, generated_dir=generated_dir, definitions_dir=None)
+        if source_root is not None:
+            config = replace(config, source_root=source_root)
+        deployed = deploy(config, clients)
+        run = LocalRun(server=server, clients=clients, deployed=deployed,
+                       table=deployed.names[f"table:{catalog.TABLES[0].key}"], lock_name=lock_name)
+        return _run(run, executions=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
+                    seed=seed, driver=driver, time_scale=time_scale, dynamodb_faults=dynamodb_faults, stops=stops,
+                    event_faults=event_faults, during=during, out_dir=out_dir, console=console, progress=progress,
+                    timeout=timeout)
+
+
+def _check(executions: int, limit: int, work_seconds: float, failure_rate: float, driver: str,
+           time_scale: float) -> None:
+    if executions < 1:
+        raise LocalRunError(f"--executions {executions}: expected a positive number")
+    if limit < 1:
+        raise LocalRunError(f"--limit {limit}: expected a positive number")
+    if work_seconds < 0:
+        raise LocalRunError(f"--work-seconds {work_seconds}: expected 0 or more")
+    if not 0.0 <= failure_rate <= 1.0:
+        raise LocalRunError(f"--failure-rate {failure_rate}: expected a number from 0 to 1")
+    if driver not in DRIVERS:
+        raise LocalRunError(f"driver {driver!r}: expected one of {', '.join(DRIVERS)}")
+    if not time_scale > 0:
+        raise LocalRunError(f"time scale {time_scale}: expected a number > 0")
+
+
+def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, failure_rate: float,
+         seed: int | None, driver: str, time_scale: float, dynamodb_faults: Sequence[DynamoFault],
+         stops: Sequence[StopRule], event_faults: EventFaults | None, during: Callable[[LocalRun], None] | None,
+         out_dir: Path | None, console: Console, progress: bool, timeout: float) -> Report:
+    server = run.server
+    assert server.eventbridge is not None
+    sfn = server.client("stepfunctions")
+    ledger = server.dynamodb.watch(run.table)
+    scratch = tempfile.TemporaryDirectory(prefix="local-run-")
+    work_log = Path(scratch.name) / "work-log.jsonl"
+    server.lambda_runtime.extra_environment[WORK_LOG_ENV] = str(work_log)
+    for fault in dynamodb_faults:
+        server.dynamodb.add_fault(fault)
+    stop_rules = [rule if rule.machine_arn else replace(rule, machine_arn=run.semaphore_arn) for rule in stops]
+    stopper = Stopper(sfn_client=sfn, gateway=server.dynamodb, runtime=server.lambda_runtime,
+                      lock_table=run.table, rules=stop_rules)
+    stopper.attach()
+    if event_faults is not None:
+        server.eventbridge.faults = event_faults
+    sampler = _Sampler(server.client("dynamodb"), run.table)
+    sampler.start()
+    notes: list[str] = []
+    began = time.time()
+    test_arn = _start(run, driver, executions, sfn)
+    if during is not None:
+        threading.Thread(target=during, args=(run,), daemon=True, name="local-during").start()
+    _watch(run, sfn, driver, executions, test_arn, stopper, limit, console, progress, began + timeout)
+    sampler.stop()
+    semaphore_runs = _list(sfn, run.semaphore_arn)
+    if driver == "test-machine" and len(semaphore_runs) != executions:
+        notes.append(f"the test machine started {len(semaphore_runs)} executions of the lock-holding machine, "
+                     f"not {executions}: its definition (its count, its retries of failed children) decides")
+    record = RunRecord(
+        settings=RunSettings(requested=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
+                             seed=seed, time_scale=time_scale, driver=driver),
+        executions=semaphore_runs,
+        histories={e["executionArn"]: _history(sfn, e["executionArn"]) for e in semaphore_runs},
+        cleanups=[e for arn in _cleanup_machines(run) for e in _list(sfn, arn)],
+        holds=list(ledger.intervals), holders_left=sorted(ledger.current), peak_holders=ledger.peak,
+        samples=list(sampler.samples), lock_item_numbers=_lock_numbers(server, run),
+        invocations=list(server.lambda_runtime.invocations), work_log=_read_and_remove(work_log, scratch),
+        dynamodb_faults_injected=sum(f.injected for f in server.dynamodb.faults),
+        stops_injected=sum(len(r.stopped) for r in stop_rules),
+        events_published=len(server.eventbridge.published), events_lost=len(server.eventbridge.lost),
+        notes=notes + stopper.errors,
+    )
+    report = build_report(record)
+    if out_dir is not None:
+        spans, _ = measure.work_spans(record.invocations, record.work_log)
+        write_atomic(out_dir / "report.json", dumps(report.as_dict()))
+        write_atomic(out_dir / "timeline.svg", render_svg(
+            report.per_execution, record.holds, spans, limit=limit,
+            title=f"{len(semaphore_runs)} executions, limit {limit}, work {work_seconds:g} s, "
+                  f"failure rate {failure_rate:g}"))
+    if progress:
+        render(report, console)
+    return report
+
+
+def _read_and_remove(work_log: Path, scratch: tempfile.TemporaryDirectory[str]) -> list[dict[str, Any]]:
+    try:
+        return measure.read_work_log(work_log)
+    finally:
+        scratch.cleanup()
+
+
+def _start(run: LocalRun, driver: str, executions: int, sfn: Any) -> str | None:
+    if driver == "test-machine":
+        started = sfn.start_execution(stateMachineArn=run.deployed.test_machine_arn,
+                                      input=dumps({"executions": executions}))
+        return str(started["executionArn"])
+    payload = dumps({"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": "local-run"})
+    barrier = threading.Barrier(min(executions, 16))
+
+    def start_some(indices: range) -> None:
+        barrier.wait()
+        for _ in indices:
+            run.started.append(sfn.start_execution(stateMachineArn=run.semaphore_arn, input=payload)["executionArn"])
+
+    # All at once, as a test run's Map would: several threads released together.
+    threads = [threading.Thread(target=start_some, args=(range(i, executions, 16),), daemon=True)
+               for i in range(min(executions, 16))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return None
+
+
+def _watch(run: LocalRun, sfn: Any, driver: str, executions: int, test_arn: str | None, stopper: Stopper,
+           limit: int, console: Console, show: bool, deadline: float) -> None:
+    assert run.server.eventbridge is not None
+    columns = (TextColumn("executions"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+               TimeElapsedColumn())
+    ledger = run.server.dynamodb.ledgers[run.table]
+    quiet_polls = 0
+    with Progress(*columns, console=console, transient=False, disable=not show) as bar:
+        task = bar.add_task("executions", total=executions, counts="")
+        while time.time() < deadline:
+            runs = _list(sfn, run.semaphore_arn)
+            cleanups = [e for arn in _cleanup_machines(run) for e in _list(sfn, arn)]
+            statuses = Counter(e["status"] for e in runs)
+            ended = sum(n for s, n in statuses.items() if s in TERMINAL)
+            bar.update(task, total=max(executions, len(runs)), completed=ended, counts=(
+                f"succeeded {statuses['SUCCEEDED']}, failed {statuses['FAILED'] + statuses['TIMED_OUT']}, "
+                f"aborted {statuses['ABORTED']}, cleaned {sum(1 for c in cleanups if c['status'] == 'SUCCEEDED')}"
+                f", slots held {len(ledger.current)}/{limit}"))
+            driver_done = (test_arn is None and len(run.started) >= executions) or (
+                test_arn is not None and sfn.describe_execution(executionArn=test_arn)["status"] != "RUNNING")
+            settled = (driver_done and not statuses.get("RUNNING")
+                       and all(c["status"] in TERMINAL for c in cleanups)
+                       and run.server.eventbridge.drain(timeout=0.0))
+            # Two quiet polls in a row: a just-delivered event may start one more cleanup.
+            quiet_polls = quiet_polls + 1 if settled else 0
+            if quiet_polls >= 2:
+                break
+            time.sleep(_POLL_SECONDS)
+    stopper.join()
+
+
+def _list(sfn: Any, machine_arn: str) -> list[dict[str, Any]]:
+    return [e for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine_arn)
+            for e in page["executions"]]
+
+
+def _history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
+    return [e for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+            for e in page["events"]]
+
+
+def _cleanup_machines(run: LocalRun) -> list[str]:
+    """Machines that neither hold the lock nor drive the test: the ones rules start."""
+    return [run.deployed.machine_arn(m.key) for m in catalog.MACHINES if not m.is_test and not m.acquires_lock]
+
+
+def _lock_numbers(server: LocalServer, run: LocalRun) -> dict[str, float]:
+    key = {catalog.TABLES[0].hash_key: {"S": run.lock_name}}
+    item = server.client("dynamodb").get_item(TableName=run.table, Key=key, ConsistentRead=True).get("Item") or {}
+    return {name: float(value["N"]) for name, value in item.items() if "N" in value}
+
+
+class _Sampler:
+    """Reads the lock table (consistently) every 0.1 s and counts the holders found in it."""
+
+    def __init__(self, dynamodb: Any, table: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="local-sampler")
+        self.samples: list[tuple[float, int]] = []
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(_SAMPLE_SECONDS):
+            items = self._dynamodb.scan(TableName=self._table, ConsistentRead=True).get("Items", [])
+            hash_key = catalog.TABLES[0].hash_key
+            holders: set[str] = set()
+            for item in items:
+                holders |= holder_arns(item, next(iter(item.get(hash_key, {}).values()), None))
+            self.samples.append((time.time(), len(holders)))
