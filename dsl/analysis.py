@@ -32,13 +32,13 @@ def check_and_summarise(name: str, file_name: str, documents: dict[str, dict[str
 
     doc = documents[file_name]
     cleanup, rule = cleanup_context(file_name, documents)
-    findings = [f.line(file_name) for f in validate(doc) if f.severity == "error"]
+    problems = [f.line(file_name) for f in validate(doc) if f.severity == "error"]
     cleanup_name = rule["Target"] if rule else None
     where = {"": file_name, "cleanup": cleanup_name, "rule": "the cleanup rule"}
-    findings += [f.line(where.get(getattr(f, "document", ""), file_name) or file_name)
-                 for f in verify(doc, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name)
-                 if f.severity == "error"]
-    if findings:
-        raise AnalysisFailed("; ".join(findings))
-    summary: str = render_summary(name, doc, cleanup=cleanup, rule=rule)
+    findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name)
+    problems += [f.line(where.get(getattr(f, "document", ""), file_name) or file_name)
+                 for f in findings if f.severity == "error"]
+    if problems:
+        raise AnalysisFailed("; ".join(problems))
+    summary: str = render_summary(name, doc, cleanup=cleanup, rule=rule, findings=findings)
     return summary

@@ -79,11 +79,12 @@ class PlaceholderUse:
 
 
 def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | None,
-                   rule: dict[str, Any] | None) -> str:
+                   rule: dict[str, Any] | None, findings: list[Finding] | None = None) -> str:
     """The Markdown review summary of workflow ``name`` (deterministic text).
 
     ``cleanup`` and ``rule`` are the cleanup workflow and EventBridge rule that
-    the verifier takes into account (``None`` when the workflow has none).
+    the verifier takes into account (``None`` when the workflow has none);
+    ``findings`` are the verifier's findings when the caller already has them.
     Raises :class:`dsl.graph.GraphError` when ``doc`` cannot be followed.
     """
     from dsl.iam import IamDerivationError, required_permissions
@@ -98,8 +99,10 @@ def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | 
         grants, iam_error = [], str(exc)
     # As the build verifies: the rule's Target names the cleanup workflow's file.
     target = rule.get("Target") if rule is not None else None
-    findings = [_finding_row(f) for f in verify(doc, cleanup=cleanup, rule=rule,
-                                                 cleanup_name=target if isinstance(target, str) else None)]
+    if findings is None:
+        findings = verify(doc, cleanup=cleanup, rule=rule,
+                          cleanup_name=target if isinstance(target, str) else None)
+    rows = [_finding_row(f) for f in findings]
     return render(
         "workflow.md.j2",
         name=name,
@@ -113,7 +116,7 @@ def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | 
         actions=sorted({a for g in grants for a in g.actions}),
         iam_error=iam_error,
         placeholders=placeholder_uses(graph),
-        findings=findings,
+        findings=rows,
         context_note=_context_note(cleanup, rule),
     )
 
