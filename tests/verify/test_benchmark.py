@@ -1,9 +1,9 @@
-"""The benchmark's generated machines are real work for the verifier, and it keeps up."""
+"""The benchmark's generated machines are real work for the verifier (its speed is measured by
+benchmarks/verify.py, not here)."""
 
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -19,7 +19,7 @@ def _benchmark(repo: Path) -> ModuleType:
     return module
 
 
-def test_generated_machines_are_nested_correct_and_fast(repo: Path) -> None:
+def test_generated_machines_are_nested_and_correct(repo: Path) -> None:
     benchmark = _benchmark(repo)
     machine, cleanup, rule = benchmark.generate(2000)
     assert abs(benchmark.count_states(machine) - 2000) <= 20
@@ -27,11 +27,8 @@ def test_generated_machines_are_nested_correct_and_fast(repo: Path) -> None:
     types = {n.type for n in graph.states()}
     assert {"Parallel", "Map", "Choice", "Wait", "Task"} <= types
     assert max(n.depth for n in graph.nodes.values()) >= 3
-    start = time.perf_counter()
     found = verify(machine, cleanup=cleanup, rule=rule, cleanup_name="cleanup.asl.json")
-    elapsed = time.perf_counter() - start
     assert [f for f in found if f.severity == "error"] == []
-    assert elapsed < 2.0  # the 10,000-state target is 2 s; 2,000 states take about a fifth of it
     # A failed acquire that goes straight to the body: every work Task, however deeply
     # nested, now runs without the lock on some path, and each one is reported.
     machine["States"]["Acquire"]["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": machine["States"]["Probe"]["Next"]}]
