@@ -15,6 +15,7 @@ family from the value's Python type (a ``datetime`` is a timestamp).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,12 +23,12 @@ from typing import Any
 from dsl.paths import P, jsonata
 
 
-class Condition:
+class Condition(ABC):
     """A Choice rule's condition; combine with ``&``, ``|`` and ``~``."""
 
+    @abstractmethod
     def to_asl(self) -> dict[str, Any]:
         """The rule's ASL object, without ``Next``."""
-        raise NotImplementedError
 
     def __and__(self, other: Condition) -> And:
         return And(tuple(_flatten(And, self)) + tuple(_flatten(And, other)))
@@ -43,9 +44,9 @@ class Condition:
         """A JSONata ``Condition`` (for states in JSONata query language)."""
         return Jsonata(expression)
 
+    @abstractmethod
     def short(self) -> str:
         """A short human form, used in diagrams and review summaries."""
-        raise NotImplementedError
 
 
 def _flatten(kind: type[And] | type[Or], condition: Condition) -> tuple[Condition, ...]:
