@@ -24,7 +24,18 @@ if TYPE_CHECKING:
     from dsl.conditions import And, Compare, Condition, Not, Or, Var
     from dsl.errors import DslError
     from dsl.paths import Context, P, States, jsonata
-    from dsl.states import Chain, Choice, Fail, Map, Parallel, Pass, State, Succeed, Task, Wait
+    from dsl.states import (
+        Chain,
+        Choice,
+        Fail,
+        Map,
+        Parallel,
+        Pass,
+        State,
+        Succeed,
+        Task,
+        Wait,
+    )
     from dsl.workflow import DataFile, Workflow
 
 _HOME = {
@@ -37,7 +48,11 @@ _HOME = {
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "And", "Chain", "Choice", "Compare", "Condition", "Context", "DataFile", "DslError", "Fail",
+    "Map", "Not", "Or", "P", "Parallel", "Pass", "State", "States", "Succeed", "Task", "Var",
+    "Wait", "Workflow", "jsonata",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -44,12 +44,8 @@ class Condition(ABC):
         """A JSONata ``Condition`` (for states in JSONata query language)."""
         return Jsonata(expression)
 
-    @abstractmethod
-    def short(self) -> str:
-        """A short human form, used in diagrams and review summaries."""
 
-
-def _flatten(kind: type[And] | type[Or], condition: Condition) -> tuple[Condition, ...]:
+def _flatten(kind: type[And | Or], condition: Condition) -> tuple[Condition, ...]:
     return condition.conditions if isinstance(condition, kind) else (condition,)
 
 
@@ -64,8 +60,6 @@ class Compare(Condition):
     def to_asl(self) -> dict[str, Any]:
         return {"Variable": self.variable, self.operator: self.value}
 
-    def short(self) -> str:
-        return f"{self.variable} {self.operator} {self.value!r}"
 
 
 @dataclass(frozen=True)
@@ -77,8 +71,6 @@ class And(Condition):
     def to_asl(self) -> dict[str, Any]:
         return {"And": [c.to_asl() for c in self.conditions]}
 
-    def short(self) -> str:
-        return " and ".join(f"({c.short()})" for c in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -90,8 +82,6 @@ class Or(Condition):
     def to_asl(self) -> dict[str, Any]:
         return {"Or": [c.to_asl() for c in self.conditions]}
 
-    def short(self) -> str:
-        return " or ".join(f"({c.short()})" for c in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -103,8 +93,6 @@ class Not(Condition):
     def to_asl(self) -> dict[str, Any]:
         return {"Not": self.conditions[0].to_asl()}
 
-    def short(self) -> str:
-        return f"not ({self.conditions[0].short()})"
 
 
 @dataclass(frozen=True)
@@ -116,8 +104,6 @@ class Jsonata(Condition):
     def to_asl(self) -> dict[str, Any]:
         return {"Condition": jsonata(self.expression)}
 
-    def short(self) -> str:
-        return self.expression
 
 
 def _family(value: object) -> str:

@@ -16,6 +16,7 @@ from typing import Union
 
 from dsl import jsonpath
 
+
 def is_path(text: str) -> bool:
     """True when ``text`` is a well-formed ASL JSONPath (``$``, ``$$`` or ``$variable``)."""
     return jsonpath.problem(text) is None

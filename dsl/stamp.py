@@ -22,7 +22,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _SOURCE_SUFFIXES = (".py", ".j2", ".json")
 
 
-def _digest_files(digest: "hashlib._Hash", root: Path, files: list[Path]) -> None:
+def _digest_files(digest: hashlib._Hash, root: Path, files: list[Path]) -> None:
     for file in files:
         digest.update(file.relative_to(root).as_posix().encode() + b"\0")
         # Line endings normalised: a checkout hashes alike on every OS.

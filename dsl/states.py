@@ -15,7 +15,7 @@ any further change raises :class:`~dsl.errors.FrozenError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from types import EllipsisType
 from typing import Any, Literal
@@ -30,7 +30,6 @@ from dsl.errors import (
     WiringError,
     caller_site,
 )
-from dsl.paths import P
 
 QueryLanguage = Literal["JSONPath", "JSONata"]
 Jitter = Literal["FULL", "NONE"]
@@ -484,22 +483,3 @@ class Fail(State):
     cause: str | None = None
     error_path: str | None = None
     cause_path: str | None = None
-
-
-def inner_starts(state: State) -> Iterable[State]:
-    """The start states of the scopes nested directly in ``state``."""
-    if isinstance(state, Parallel):
-        return list(state.branches)
-    if isinstance(state, Map) and state.iterator is not None:
-        return [state.iterator]
-    return []
-
-
-def is_marked_end(state: State) -> bool:
-    """True when ``.end()`` was called on the state."""
-    return state.wiring.end
-
-
-def as_path(value: str | P | None) -> str | None:
-    """A path field given as a string or a :class:`P`."""
-    return None if value is None else str(value)

@@ -16,12 +16,12 @@ Value = str | int | float | P | Intrinsic
 ARN = "arn:aws:states:::dynamodb:"
 
 
-def S(value: Value) -> dict[str, Any]:  # noqa: N802 - DynamoDB's own type tag
+def S(value: Value) -> dict[str, Any]:
     """A string attribute value: ``{"S": value}``."""
     return {"S": value}
 
 
-def N(value: Value) -> dict[str, Any]:  # noqa: N802 - DynamoDB's own type tag
+def N(value: Value) -> dict[str, Any]:
     """A number attribute value: ``{"N": "value"}`` (DynamoDB sends numbers as strings)."""
     return {"N": value if isinstance(value, (P, Intrinsic)) else str(value)}
 

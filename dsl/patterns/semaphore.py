@@ -35,6 +35,8 @@ from dsl.workflow import DataFile, Workflow
 CONDITION_FAILED = "DynamoDB.ConditionalCheckFailedException"
 # Statuses after which a semaphore execution can no longer release its own slot.
 CLEANUP_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
+# Where a status-change event names the execution that ended.
+EVENT_EXECUTION = P("$.detail.executionArn")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,7 +115,7 @@ class Semaphore:
         release.catch([CONDITION_FAILED], not_held, result_path=None)
         return release
 
-    def cleanup_workflow(self, name: str, *, owner: P = P("$.detail.executionArn")) -> Workflow:
+    def cleanup_workflow(self, name: str, *, owner: P = EVENT_EXECUTION) -> Workflow:
         """The workflow EventBridge starts when a holder ends without releasing."""
         done = Succeed("Success State")
         release = self.for_owner(owner).release(name="Clean Up Lock", not_held=done)

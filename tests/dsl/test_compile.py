@@ -224,3 +224,13 @@ def test_compiled_workflow_is_frozen_and_recompiles_identically() -> None:
         t.retry(["X"])
     with pytest.raises(DslError, match="already built"):
         t.end()
+
+
+def test_package_exports_every_public_name_lazily() -> None:
+    import dsl
+
+    assert sorted(dsl.__all__) == sorted(dsl._MODULE_OF)
+    for name in dsl.__all__:
+        assert getattr(dsl, name) is not None
+    with pytest.raises(AttributeError):
+        _ = dsl.NoSuchName  # type: ignore[attr-defined]

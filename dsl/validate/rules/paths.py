@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dsl.findings import Finding
 from dsl import jsonpath
-from dsl.validate import intrinsics
+from dsl.findings import Finding
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH, PathKind
+from dsl.validate import intrinsics
 from dsl.validate.model import Machine, Parts, State, choice_rules, walk_values
 from dsl.validate.rules.base import Options, finding, is_placeholder, quoted
 
