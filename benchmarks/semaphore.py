@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console
 
 import local.run as local_run
-from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
+from deployer import Clients, DeployConfig, DeployResult, catalog, deploy, prepare
 from deployer.errors import DeployError
 from dsl.jsontext import dumps, write_atomic
 from local.report import Report
@@ -98,7 +98,7 @@ class StackSpec:
     """One stack to measure: where its files are and how it is deployed."""
 
     name: str
-    generated_dir: Path
+    generated_dir: Path | None  # None: the repository's generated/, checked fresh against definitions/
     check_definitions: bool
     precreate_lock_item: bool
 
@@ -113,6 +113,7 @@ class Fairness:
     ranked: int
     first_batch_max_wait: float | None
     never_acquired: int
+    arrival_spread: float  # first to last start: the executions do not all arrive at one instant
 
 
 # The report's numbers the benchmark shows and writes (``local.report.Report`` fields).
@@ -188,7 +189,8 @@ def fairness(per_execution: Sequence[dict[str, Any]], *, limit: int, work_second
         if ratio > GOAL_FAIRNESS:
             over += 1
     return Fairness(worst_ratio=worst_ratio, worst_position=worst_position, over_2x=over + never,
-                    ranked=len(ranked), first_batch_max_wait=max(first_batch, default=None), never_acquired=never)
+                    ranked=len(ranked), first_batch_max_wait=max(first_batch, default=None), never_acquired=never,
+                    arrival_spread=ranked[-1]["start"] - ranked[0]["start"] if ranked else 0.0)
 
 
 def stack_result(report: Report, *, wall_seconds: float) -> StackResult:
@@ -234,7 +236,7 @@ def goals(result: SeedResult, *, limit: int) -> list[Goal]:
              detail=str(ours.report.work_outside_slot)),
         Goal(name="zero leaked slots", met=ours.leaks == 0, detail=str(ours.leaks)),
         Goal(name="python -m dsl verify clean", met=True,
-             detail="ours is deployed with check_definitions: validate and verify refuse any error"),
+             detail="ours passed the deploy's validate and verify before the runs (any error stops the benchmark)"),
     ]
 
 
@@ -271,9 +273,17 @@ def original_stack(source: Path, scratch: Path) -> StackSpec:
     return StackSpec(name="original", generated_dir=scratch, check_definitions=False, precreate_lock_item=True)
 
 
-def ours_stack(generated: Path) -> StackSpec:
+def ours_stack(generated: Path | None) -> StackSpec:
     """Our generated files, validated and verified by the deployer."""
     return StackSpec(name="ours", generated_dir=generated, check_definitions=True, precreate_lock_item=False)
+
+
+def preflight(spec: StackSpec, settings: Settings) -> None:
+    """Every deploy check of ``spec`` (fresh, valid, verified files; options), before minutes are spent running."""
+    config = DeployConfig(limit=settings.limit, check_definitions=spec.check_definitions)
+    if spec.generated_dir is not None:
+        config = replace(config, generated_dir=spec.generated_dir, definitions_dir=None)
+    prepare(config)
 
 
 def run_stack(spec: StackSpec, settings: Settings, seed: int, *, out: Path | None, console: Console,
@@ -335,6 +345,8 @@ def _rows(result: SeedResult, limit: int) -> list[tuple[str, str, str, str]]:
         row("acquire wait max (s)", "acquire_wait_max", 2),
         plain("fairness: worst wait / ideal delay", _num(o.fairness.worst_ratio, 1), _num(u.fairness.worst_ratio, 1)),
         plain("fairness: executions over 2x", str(o.fairness.over_2x), str(u.fairness.over_2x)),
+        plain("arrivals: first to last start (s)", f"{o.fairness.arrival_spread:.2f}",
+              f"{u.fairness.arrival_spread:.2f}"),
         plain("first L arrivals: max wait (s)", _num(o.fairness.first_batch_max_wait, 2),
               _num(u.fairness.first_batch_max_wait, 2)),
         plain(f"peak holders/workers (of {limit})", str(o.peak), str(u.peak)),
@@ -418,8 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write each run's report.json and timeline.svg to DIR/seed-S/{original,ours}/")
     parser.add_argument("--original", type=Path, default=ORIGINAL_DIR,
                         help=f"folder of the original's three files (default: {ORIGINAL_DIR})")
-    parser.add_argument("--generated", type=Path, default=ROOT / "generated",
-                        help="folder of our generated files (default: generated/)")
+    parser.add_argument("--generated", type=Path, default=None,
+                        help="folder of our generated files (default: the repository's generated/, which must be "
+                             "fresh against definitions/)")
     parser.add_argument("--timeout", type=float, default=900.0, help="give up a run after this many seconds")
     parser.add_argument("--progress", action="store_true", help="show each run's progress bar and full report")
     parser.add_argument("--require-goals", action="store_true", help="exit 1 unless every goal is met on every seed")
@@ -441,6 +454,8 @@ def main(argv: list[str]) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-original-") as scratch:
             stacks = (original_stack(args.original, Path(scratch)), ours_stack(args.generated))
+            for spec in stacks:
+                preflight(spec, settings)
             for seed in seeds:
                 result = run_seed(stacks, settings, seed, out=args.out, console=err, progress=args.progress, say=say)
                 results.append(result)

@@ -1,6 +1,6 @@
 """The concurrency-controlled workflow, its cleanup, and the rule that links them."""
 
-from dsl import Context, P, Parallel, Pass, Succeed, Workflow
+from dsl import Context, Fail, P, Parallel, Pass, Succeed, Workflow
 from dsl.integrations import aws_lambda
 from dsl.patterns.semaphore import Semaphore
 
@@ -24,6 +24,13 @@ work = Parallel(
 )
 
 done = Succeed("Success State")
+
+# A failed worker gives its slot back at once (the next waiter need not wait for the
+# event-driven cleanup), then the execution fails with the worker's own error.
+failed = Fail("Work Failed", error_path="$.workerror.Error", cause_path="$.workerror.Cause")
+work.catch(["States.ALL"],
+           SEMAPHORE.release(name="Release Lock After Failure", not_held=failed) >> failed,
+           result_path="$.workerror")
 
 SEMAPHORE_WORKFLOW = Workflow(
     "dynamodb-semaphore",

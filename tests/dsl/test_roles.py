@@ -121,8 +121,9 @@ def _roles_run(sfn: Any, arn: str, table: dict[str, tuple[str, str, str]]) -> li
 
 
 def test_original_and_generated_semaphores_go_through_the_same_roles(
-        seed_dir: Path, ours: dict[str, Any]) -> None:
-    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        seed_dir: Path, ours: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto's config is process-wide: set for this test only, restored afterwards.
+    monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
     table = ROLES["dynamodb-semaphore.asl.json"]
     mine = {name: (name, role, "") for name, role in
             {v[0]: v[1] for v in table.values()}.items()}

@@ -98,6 +98,19 @@ def test_work_runs_the_lambda_with_service_retries(docs: dict[str, Any]) -> None
     assert work["Next"] == "Release Lock"
 
 
+def test_a_failed_worker_releases_at_once_then_fails_with_its_own_error(
+        docs: dict[str, Any]) -> None:
+    states = docs["dynamodb-semaphore.asl.json"]["States"]
+    assert states["Do Work"]["Catch"] == [{"ErrorEquals": ["States.ALL"],
+                                           "ResultPath": "$.workerror",
+                                           "Next": "Release Lock After Failure"}]
+    release = states["Release Lock After Failure"]
+    assert release["Parameters"] == states["Release Lock"]["Parameters"]
+    assert release["Next"] == "Work Failed" and release["Catch"][0]["Next"] == "Work Failed"
+    assert states["Work Failed"] == {"Type": "Fail", "ErrorPath": "$.workerror.Error",
+                                     "CausePath": "$.workerror.Cause"}
+
+
 def test_cleanup_rule_covers_every_status_that_skips_the_release(docs: dict[str, Any]) -> None:
     rule = docs["cleanup-rule.json"]
     assert rule["EventPattern"]["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
