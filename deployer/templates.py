@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+from dsl.placeholders import PATTERN
+
+PLACEHOLDER = PATTERN
 
 
 class UnknownPlaceholder(Exception):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.findings import pointer as json_pointer
+from dsl.placeholders import is_placeholder
 
 PARTITION = "${AWS_Partition}"
 REGION = "${AWS_Region}"
@@ -42,7 +43,6 @@ SYNC_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
 POLICY_VERSION = "2012-10-17"
 
-_PLACEHOLDER = re.compile(r"^\$\{[A-Za-z0-9_:]+\}$")
 _INTEGRATION = re.compile(r"^arn:[a-z-]+:states:::(?P<rest>.+)$")
 _LAMBDA_ARN = re.compile(r"^arn:[a-z-]+:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$")
 _ACTIVITY_ARN = re.compile(r"^arn:[a-z-]+:states:[^:]+:\d{12}:activity:.+$")
@@ -515,7 +515,7 @@ def _function_arn(args: _Args, where: str) -> str:
 
 
 def _executions_of(machine_arn: str, where: str) -> str:
-    if _PLACEHOLDER.match(machine_arn):
+    if is_placeholder(machine_arn):
         # Not yet substituted (review of generated/): the placeholder stands
         # in for the machine's name; the deployer always substitutes first.
         return _arn("states", f"execution:{machine_arn}:*")
@@ -529,7 +529,7 @@ def _executions_of(machine_arn: str, where: str) -> str:
 def _queue_arn(url: str | None, where: str) -> str:
     if url is None:
         return _arn("sqs", "*")
-    if _PLACEHOLDER.match(url):
+    if is_placeholder(url):
         return url
     match = _QUEUE_URL.match(url)
     if not match:
@@ -539,7 +539,7 @@ def _queue_arn(url: str | None, where: str) -> str:
 
 def _is_arn_placeholder(value: str) -> bool:
     """``${SF_LambdaARN}``-like: a whole placeholder named as an ARN stands for one."""
-    return bool(_PLACEHOLDER.match(value)) and value[2:-1].lower().endswith("arn")
+    return is_placeholder(value) and value[2:-1].lower().endswith("arn")
 
 
 def _why(args: _Args, key: str, static_reason: str) -> str:

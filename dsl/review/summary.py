@@ -10,13 +10,13 @@ from ``templates/workflow.md.j2``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dsl.findings import Finding
 from dsl.graph import Graph, Node, build_graph, condition_label
+from dsl.placeholders import find_all
 from dsl.review.diagram import build_diagram
 from dsl.review.diff import Scope
 from dsl.review.markdown import code
@@ -29,7 +29,6 @@ from dsl.review.shortform import (
     value_text,
 )
 
-PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_:]+\}")
 # Fields shown in their own columns (or as the diagram's arrows), not as key parameters.
 _NOT_PARAMETERS = frozenset({"Type", "Comment", "Next", "End", "Resource", "Retry", "Catch", "Choices",
                              "Default", "Branches", "Iterator", "ItemProcessor"})
@@ -209,7 +208,7 @@ def placeholder_uses(graph: Graph) -> list[PlaceholderUse]:
     for owner, fields in sources:
         for path, leaf in leaves(dict(fields)):
             for text in _strings(leaf):
-                for placeholder in PLACEHOLDER.findall(text):
+                for placeholder in find_all(text):
                     uses = found.setdefault(placeholder, [])
                     if (owner, path) not in uses:
                         uses.append((owner, path))

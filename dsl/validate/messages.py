@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from dsl.placeholders import is_placeholder
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
@@ -31,7 +32,6 @@ JSONPATH_ONLY = frozenset({
 })
 JSONATA_ONLY = frozenset({"Arguments", "Output", "Items", "Condition"})
 
-_PLACEHOLDER = re.compile(r"^\$\{[^}]+\}$")
 _TYPE_NAMES = {"integer": "an integer", "number": "a number", "string": "a string", "object": "an object",
                "array": "an array", "boolean": "true or false", "null": "null"}
 # Keywords whose failure is about the object's field set: a fragment's
@@ -67,7 +67,7 @@ def _predicate(error: ValidationError, keyword: str) -> str:
     if keyword == "type":
         expected = " or ".join(_TYPE_NAMES.get(name, name) for name in _as_list(value))
         hint = ""
-        if isinstance(error.instance, str) and _PLACEHOLDER.match(error.instance) and \
+        if is_placeholder(error.instance) and \
                 {"integer", "number"} & set(_as_list(value)):
             hint = ("; a ${placeholder} is still a string after substitution, so a numeric field "
                     "needs a literal number (or the matching ...Path field)")

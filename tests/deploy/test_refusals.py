@@ -142,7 +142,7 @@ def test_an_unknown_placeholder(make_config: Any, generated: Path) -> None:
 
 def test_a_malformed_placeholder_never_reaches_aws(make_config: Any, generated: Path) -> None:
     path = generated / "dynamodb-semaphore-cleanfromincomplete.asl.json"
-    path.write_text(path.read_text().replace("${SF_LockName}", "${SF-LockName}"))
+    path.write_text(path.read_text().replace("${SF_LockName}", "${SF LockName}"))
     with pytest.raises(InvalidDefinition, match=r"still contains '\$\{'"):
         prepare(make_config())
 

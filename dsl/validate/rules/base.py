@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from dsl.findings import Finding, pointer
 from dsl.validate.catalogue import WARNINGS
 from dsl.validate.model import Parts
-
-# A deploy-time placeholder such as ${SF_TableSemaphore} (or ${AWS::Region}).
-PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}")
 
 
 @dataclass(frozen=True)
@@ -24,11 +20,6 @@ class Options:
 def finding(rule: str, parts: Parts, message: str) -> Finding:
     """A finding of ``rule`` at the JSON Pointer of ``parts``."""
     return Finding(pointer(*parts), rule, message, "warning" if rule in WARNINGS else "error")
-
-
-def is_placeholder(value: Any) -> bool:
-    """True when ``value`` is a whole ``${Name}`` placeholder, unknown until deploy."""
-    return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
 
 
 def quoted(name: Any) -> str:

@@ -16,9 +16,10 @@ from typing import Any
 from dsl import jsonpath
 from dsl.findings import Finding
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH, PathKind
+from dsl.placeholders import is_placeholder
 from dsl.validate import intrinsics
 from dsl.validate.model import Machine, Parts, State, choice_rules, walk_values
-from dsl.validate.rules.base import Options, finding, is_placeholder, quoted
+from dsl.validate.rules.base import Options, finding, quoted
 
 # State-level path fields and what each accepts.
 STATE_PATH_FIELDS: dict[str, PathKind] = {

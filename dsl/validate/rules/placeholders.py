@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dsl.findings import Finding
+from dsl.placeholders import find_all
 from dsl.validate.model import Machine, walk_values
-from dsl.validate.rules.base import PLACEHOLDER, Options, finding
+from dsl.validate.rules.base import Options, finding
 
 
 def check(machine: Machine, options: Options) -> Iterator[Finding]:
@@ -24,7 +25,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
         return
     for parts, value in walk_values(machine.doc, ()):
         if isinstance(value, str) and "${" in value:
-            names = PLACEHOLDER.findall(value)
+            names = find_all(value)
             if names:
                 yield finding("ASL-PLACEHOLDER-001", parts,
                               f"unresolved deploy-time placeholder{'s' if len(names) > 1 else ''} "

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from dsl.findings import Finding
+from dsl.placeholders import is_placeholder
 from dsl.validate import timestamps
 from dsl.validate.model import Machine, Parts, State, choice_rules
-from dsl.validate.rules.base import Options, finding, is_placeholder, quoted
+from dsl.validate.rules.base import Options, finding, quoted
 
 TIMESTAMP_OPERATORS = frozenset({
     "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
