@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import sys
 import tempfile
 import time
@@ -98,9 +99,10 @@ class StackSpec:
     """One stack to measure: where its files are and how it is deployed."""
 
     name: str
-    generated_dir: Path | None  # None: the repository's generated/, checked fresh against definitions/
+    generated_dir: Path
     check_definitions: bool
     precreate_lock_item: bool
+    fingerprint: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +132,7 @@ class StackResult:
     report: Report
     fairness: Fairness
     wall_seconds: float
+    files: str  # fingerprint of the deployed definitions and rule
 
     @property
     def peak(self) -> int:
@@ -144,7 +147,8 @@ class StackResult:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready numbers (the report's per-execution rows left out)."""
         return {**{name: getattr(self.report, name) for name in REPORT_NUMBERS}, "peak": self.peak,
-                "leaks": self.leaks, "fairness": asdict(self.fairness), "wall_seconds": self.wall_seconds}
+                "leaks": self.leaks, "fairness": asdict(self.fairness), "wall_seconds": self.wall_seconds,
+                "files": self.files}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,10 +197,10 @@ def fairness(per_execution: Sequence[dict[str, Any]], *, limit: int, work_second
                     arrival_spread=ranked[-1]["start"] - ranked[0]["start"] if ranked else 0.0)
 
 
-def stack_result(report: Report, *, wall_seconds: float) -> StackResult:
+def stack_result(report: Report, *, wall_seconds: float, files: str) -> StackResult:
     """The benchmark's view of a local run's report."""
     settings = report.settings
-    return StackResult(report=report, wall_seconds=wall_seconds,
+    return StackResult(report=report, wall_seconds=wall_seconds, files=files,
                        fairness=fairness(report.per_execution, limit=settings.limit,
                                          work_seconds=settings.work_seconds))
 
@@ -261,29 +265,60 @@ def lock_item_precreated() -> Iterator[None]:
         yield
 
 
-def original_stack(source: Path, scratch: Path) -> StackSpec:
-    """The original's three files and its rule, copied into ``scratch`` for the deployer."""
+def _deployed_files(directory: Path) -> list[Path]:
+    """The files the deployer reads from a generated folder: machine definitions and rule files."""
+    suffixes = (catalog.MACHINE_FILE_SUFFIX, catalog.RULE_FILE_SUFFIX)
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith(suffixes))
+
+
+def fingerprint(files: Sequence[Path]) -> str:
+    """The first 12 hex digits of a SHA-256 over the files' names and bytes (which definitions ran)."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _snapshot(files: Sequence[Path], target: Path) -> None:
+    target.mkdir()
+    for path in files:
+        (target / path.name).write_bytes(path.read_bytes())
+
+
+def original_stack(source: Path, scratch: Path, *, limit: int) -> StackSpec:
+    """The original's three files and its rule, copied into ``scratch`` and checked by the deployer."""
     missing = [name for name in ORIGINAL_FILES if not (source / name).is_file()]
     if missing:
         raise BenchmarkError(f"{source}: missing {', '.join(missing)}; expected the original sample's "
                              "three files there (give the folder with --original)")
-    for name in ORIGINAL_FILES:
-        (scratch / name).write_bytes((source / name).read_bytes())
-    write_atomic(scratch / ORIGINAL_RULE_FILE, dumps(ORIGINAL_RULE))
-    return StackSpec(name="original", generated_dir=scratch, check_definitions=False, precreate_lock_item=True)
+    target = scratch / "original"
+    _snapshot([source / name for name in ORIGINAL_FILES], target)
+    write_atomic(target / ORIGINAL_RULE_FILE, dumps(ORIGINAL_RULE))
+    prepare(DeployConfig(limit=limit, generated_dir=target, definitions_dir=None, check_definitions=False))
+    return StackSpec(name="original", generated_dir=target, check_definitions=False, precreate_lock_item=True,
+                     fingerprint=fingerprint(_deployed_files(target)))
 
 
-def ours_stack(generated: Path | None) -> StackSpec:
-    """Our generated files, validated and verified by the deployer."""
-    return StackSpec(name="ours", generated_dir=generated, check_definitions=True, precreate_lock_item=False)
+def ours_stack(generated: Path | None, scratch: Path, *, limit: int) -> StackSpec:
+    """A snapshot of our generated files, after the deployer's checks (fresh, valid, verified).
 
-
-def preflight(spec: StackSpec, settings: Settings) -> None:
-    """Every deploy check of ``spec`` (fresh, valid, verified files; options), before minutes are spent running."""
-    config = DeployConfig(limit=settings.limit, check_definitions=spec.check_definitions)
-    if spec.generated_dir is not None:
-        config = replace(config, generated_dir=spec.generated_dir, definitions_dir=None)
+    Every seed deploys the snapshot, so all runs measure the same bytes even if ``generated/``
+    is rebuilt while the benchmark runs.
+    """
+    config = DeployConfig(limit=limit)
+    if generated is not None:
+        config = replace(config, generated_dir=generated, definitions_dir=None)
+    source = config.generated_dir
+    if not source.is_dir():
+        raise BenchmarkError(f"{source}: no such directory; expected our generated files (run `python -m dsl build`)")
+    target = scratch / "ours"
+    _snapshot(_deployed_files(source), target)
     prepare(config)
+    checked = fingerprint(_deployed_files(source))
+    if checked != fingerprint(_deployed_files(target)):
+        raise BenchmarkError(f"{source} changed while it was being checked; run the benchmark again")
+    return StackSpec(name="ours", generated_dir=target, check_definitions=True, precreate_lock_item=False,
+                     fingerprint=checked)
 
 
 def run_stack(spec: StackSpec, settings: Settings, seed: int, *, out: Path | None, console: Console,
@@ -296,7 +331,7 @@ def run_stack(spec: StackSpec, settings: Settings, seed: int, *, out: Path | Non
                            generated_dir=spec.generated_dir, check_definitions=spec.check_definitions,
                            driver="direct", out_dir=out / f"seed-{seed}" / spec.name if out else None,
                            console=console, progress=progress, timeout=settings.timeout)
-    return stack_result(report, wall_seconds=time.monotonic() - began)
+    return stack_result(report, wall_seconds=time.monotonic() - began, files=spec.fingerprint)
 
 
 def run_seed(stacks: Sequence[StackSpec], settings: Settings, seed: int, *, out: Path | None, console: Console,
@@ -356,6 +391,7 @@ def _rows(result: SeedResult, limit: int) -> list[tuple[str, str, str, str]]:
         plain("cleanups by status", statuses(o.report.cleanups_by_status), statuses(u.report.cleanups_by_status)),
         plain("worker failures", str(o.report.worker_failures), str(u.report.worker_failures)),
         plain("wall time (s)", f"{o.wall_seconds:.0f}", f"{u.wall_seconds:.0f}"),
+        plain("files deployed (sha256)", o.files, u.files),
     ]
 
 
@@ -452,10 +488,10 @@ def main(argv: list[str]) -> int:
     seeds: list[int] = args.seeds or [1 if args.seed is None else args.seed]
     results: list[SeedResult] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="bench-original-") as scratch:
-            stacks = (original_stack(args.original, Path(scratch)), ours_stack(args.generated))
-            for spec in stacks:
-                preflight(spec, settings)
+        with tempfile.TemporaryDirectory(prefix="bench-semaphore-") as scratch:
+            stacks = (original_stack(args.original, Path(scratch), limit=settings.limit),
+                      ours_stack(args.generated, Path(scratch), limit=settings.limit))
+            say("files: " + ", ".join(f"{spec.name} {spec.fingerprint}" for spec in stacks))
             for seed in seeds:
                 result = run_seed(stacks, settings, seed, out=args.out, console=err, progress=args.progress, say=say)
                 results.append(result)
