@@ -15,28 +15,25 @@ wait p50/p99/max, fairness, peak holders, leaks; then ours/original; then the go
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rich.console import Console
 
-import local.run as local_run
-from deployer import Clients, DeployConfig, DeployResult, catalog, deploy, prepare
+from deployer import DeployConfig, catalog, prepare
 from deployer.errors import DeployError
 from dsl.jsontext import dumps, write_atomic
 from local.report import Report
-from local.run import LocalRunError, run_local
+from local.run import LocalRun, LocalRunError, run_local
 
 PROG = "python benchmarks/semaphore.py"
 ORIGINAL_DIR = ROOT.parent / "shared" / "seed" / "statemachines"
@@ -247,22 +244,12 @@ def goals(result: SeedResult, *, limit: int) -> list[Goal]:
 # --- running -----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def lock_item_precreated() -> Iterator[None]:
-    """Within the block, every ``run_local`` creates ``{LockName, currentlockcount: 0}`` right after deploying.
-
-    ``run_local`` starts the executions right after its deploy and has no hook in between (its
-    ``during`` runs after the start), so the deploy it calls is wrapped for the block.
-    """
-    def deploy_then_create_item(config: DeployConfig, clients: Clients) -> DeployResult:
-        result = deploy(config, clients)
-        table = catalog.TABLES[0]
-        clients.dynamodb.put_item(TableName=result.names[f"table:{table.key}"],
-                                  Item={table.hash_key: {"S": config.lock_name}, "currentlockcount": {"N": "0"}})
-        return result
-
-    with mock.patch.object(local_run, "deploy", deploy_then_create_item):
-        yield
+def create_lock_item(run: LocalRun) -> None:
+    """Create ``{LockName, currentlockcount: 0}``: the original needs it (its missing-item path
+    depends on an error name the emulator reports differently), ours creates it itself."""
+    table = catalog.TABLES[0]
+    run.clients.dynamodb.put_item(TableName=run.table, Item={table.hash_key: {"S": run.lock_name},
+                                                             "currentlockcount": {"N": "0"}})
 
 
 def _deployed_files(directory: Path) -> list[Path]:
@@ -324,13 +311,12 @@ def ours_stack(generated: Path | None, scratch: Path, *, limit: int) -> StackSpe
 def run_stack(spec: StackSpec, settings: Settings, seed: int, *, out: Path | None, console: Console,
               progress: bool) -> StackResult:
     """Deploy ``spec`` into a fresh embedded server and run it once."""
-    setup = lock_item_precreated() if spec.precreate_lock_item else contextlib.nullcontext()
     began = time.monotonic()
-    with setup:
-        report = run_local(settings.executions, settings.limit, settings.work_seconds, settings.failure_rate, seed,
-                           generated_dir=spec.generated_dir, check_definitions=spec.check_definitions,
-                           driver="direct", out_dir=out / f"seed-{seed}" / spec.name if out else None,
-                           console=console, progress=progress, timeout=settings.timeout)
+    report = run_local(settings.executions, settings.limit, settings.work_seconds, settings.failure_rate, seed,
+                       generated_dir=spec.generated_dir, check_definitions=spec.check_definitions,
+                       driver="direct", out_dir=out / f"seed-{seed}" / spec.name if out else None,
+                       before_start=create_lock_item if spec.precreate_lock_item else None,
+                       console=console, progress=progress, timeout=settings.timeout)
     return stack_result(report, wall_seconds=time.monotonic() - began, files=spec.fingerprint)
 
 

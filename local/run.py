@@ -81,6 +81,7 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
               check_definitions: bool = True, driver: str = "test-machine", time_scale: float = 1.0,
               dynamodb_faults: Sequence[DynamoFault] = (), stops: Sequence[StopRule] = (),
               event_faults: EventFaults | None = None, during: Callable[[LocalRun], None] | None = None,
+              before_start: Callable[[LocalRun], None] | None = None,
               out_dir: Path | None = Path("local-run"), console: Console | None = None,
               progress: bool = True, timeout: float = 900.0, prefix: str = "CC",
               lock_name: str = "MySemaphore") -> Report:
@@ -90,7 +91,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
     ``{"executions": N}`` (a machine that ignores it runs its own count, and the report says
     so); ``direct`` starts N executions of the lock-holding machine itself, all at once.
     ``time_scale`` < 1 shortens ASL waits and retry intervals (tests); timing numbers are
-    only meaningful at 1.
+    only meaningful at 1. ``before_start`` runs after the deploy and before the first
+    execution (e.g. to pre-create the lock item); ``during`` runs once they have started.
     """
     _check(executions, limit, work_seconds, failure_rate, driver, time_scale)
     console = console or Console()
@@ -110,6 +112,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
         deployed = deploy(config, clients)
         run = LocalRun(server=server, clients=clients, deployed=deployed,
                        table=deployed.names[f"table:{catalog.TABLES[0].key}"], lock_name=lock_name)
+        if before_start is not None:
+            before_start(run)
         return _run(run, executions=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
                     seed=seed, driver=driver, time_scale=time_scale, dynamodb_faults=dynamodb_faults, stops=stops,
                     event_faults=event_faults, during=during, out_dir=out_dir, console=console, progress=progress,
