@@ -130,7 +130,7 @@ def statelint(files: list[str], target: Path) -> Run:
     # With several inputs statelint prints each failing file's name on a line of its own.
     rejected = sum(line in files for line in result.stdout.splitlines())
     return Run(f"statelint {_dist_version(target, 'statelint')} (PyPI)", elapsed, rejected,
-               "its rejections are its false positives here: see readme-validate.md")
+               "its rejections are its false positives here: see the README (validate: compared with asl-validator and statelint)")
 
 
 def report(runs: list[Run]) -> None:

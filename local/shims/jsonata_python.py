@@ -5,7 +5,7 @@ moto 5.2.5: evaluates them through a JVM bridge it never initialises; every expr
 fails with `'NoneType' object is not callable` (a `States.Runtime` error).
 Shim: evaluate with `jsonata-python` (pure Python JSONata). An evaluation error keeps
 moto's `JSONataException` and so surfaces as `States.Runtime`, where AWS reports
-`States.QueryEvaluationError` (listed in readme-local.md).
+`States.QueryEvaluationError` (listed in the README's fidelity table).
 """
 
 from __future__ import annotations
