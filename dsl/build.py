@@ -142,6 +142,10 @@ def stale_files(definitions: Path, generated: Path) -> list[str]:
     """
     if stamp.is_current(definitions, generated):
         return []
+    return _differing_files(definitions, generated)
+
+
+def _differing_files(definitions: Path, generated: Path) -> list[str]:
     outputs = compile_all(load_definitions(definitions), definitions)
     return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
 
@@ -189,7 +193,8 @@ def main(argv: list[str]) -> int:
 
 
 def _check(definitions: Path, out: Path) -> int:
-    stale = stale_files(definitions, out)
+    # main() already found the stamp out of date: compare the real bytes.
+    stale = _differing_files(definitions, out)
     for name in stale:
         state = "missing" if _read(out / name) is None else "stale"
         sys.stdout.write(f"{state}: {out / name}\n")
