@@ -37,7 +37,12 @@ from local.run import LocalRun, LocalRunError, run_local
 
 PROG = "python benchmarks/semaphore.py"
 ORIGINAL_DIR = ROOT.parent / "shared" / "seed" / "statemachines"
-ORIGINAL_FILES = tuple(m.file for m in catalog.MACHINES)
+ORIGINAL_FILES = ("dynamodb-semaphore.asl.json", "dynamodb-semaphore-cleanfromincomplete.asl.json",
+                  "test-run-semaphore.asl.json")
+# The original has no reconciler; the deployer's catalog needs every machine, so the original
+# stack gets one that does nothing (and no schedule rule starts it).
+NO_RECONCILER = {"Comment": "The original sample has no reconciler.", "StartAt": "None",
+                 "States": {"None": {"Type": "Succeed"}}}
 # The original's EventBridge rule (its Terraform), restated as a rule file for the deployer.
 ORIGINAL_RULE = {
     "EventPattern": {"source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
@@ -245,8 +250,9 @@ def goals(result: SeedResult, *, limit: int) -> list[Goal]:
 
 
 def create_lock_item(run: LocalRun) -> None:
-    """Create ``{LockName, currentlockcount: 0}``: the original needs it (its missing-item path
-    depends on an error name the emulator reports differently), ours creates it itself."""
+    """Replace the lock item with the original's own layout, ``{LockName, currentlockcount: 0}``
+    (deploy creates ours, with the limit; the original's missing-item path depends on an error
+    name the emulator reports differently, so issue 9 measures it with the item pre-created)."""
     table = catalog.TABLES[0]
     run.clients.dynamodb.put_item(TableName=run.table, Item={table.hash_key: {"S": run.lock_name},
                                                              "currentlockcount": {"N": "0"}})
@@ -281,6 +287,9 @@ def original_stack(source: Path, scratch: Path, *, limit: int) -> StackSpec:
     target = scratch / "original"
     _snapshot([source / name for name in ORIGINAL_FILES], target)
     write_atomic(target / ORIGINAL_RULE_FILE, dumps(ORIGINAL_RULE))
+    for machine in catalog.MACHINES:
+        if not (target / machine.file).exists():
+            write_atomic(target / machine.file, dumps(NO_RECONCILER))
     prepare(DeployConfig(limit=limit, generated_dir=target, definitions_dir=None, check_definitions=False))
     return StackSpec(name="original", generated_dir=target, check_definitions=False, precreate_lock_item=True,
                      fingerprint=fingerprint(_deployed_files(target)))

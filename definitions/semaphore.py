@@ -1,40 +1,33 @@
-"""The concurrency-controlled workflow, its cleanup, and the rule that links them."""
+"""The concurrency-controlled workflow, its cleanup, its reconciler, and the rules that start them."""
 
-from dsl import Context, Fail, P, Parallel, Pass, Succeed, Workflow
+from dsl import Context, Fail, P, Succeed, Workflow
 from dsl.integrations import aws_lambda
 from dsl.patterns.semaphore import Semaphore
 
-SEMAPHORE = Semaphore()  # table, lock name and limit: deploy-time placeholders
+SEMAPHORE = Semaphore()  # table and lock name: deploy-time placeholders; the limit lives in the lock item
 
-work = Parallel(
-    "Do Work",
-    comment="Placeholder for the real work, run while this execution holds a slot. Wrapped in a "
-            "Parallel so any state machine can be pasted in as its branch.",
-).branch(
-    Pass("Here")
-    >> Pass("You")
-    >> Pass("Do")
-    >> Pass("Work")
-    >> aws_lambda.invoke(
-        "Run Lambda Function With Controlled Concurrency",
-        function="${SF_LambdaARN}",
-        payload={"Input": P("$"), "ExecutionId": Context.execution_id},
-        result_selector={"payload": P("$.Payload")},
-    ).retry(aws_lambda.SERVICE_ERRORS, interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
-)
+# The work done while holding a slot. The function's own timeout (deploy: 60 s) is below the
+# task's, so the function has always ended before the task times out and the slot is released.
+work = aws_lambda.invoke(
+    "Run Lambda Function With Controlled Concurrency",
+    function="${SF_LambdaARN}",
+    payload={"Input": P("$"), "ExecutionId": Context.execution_id},
+    result_selector={"payload": P("$.Payload")},
+    result_path="$.work",
+    timeout_seconds=90,
+    comment="The work, run while this execution holds a slot (replace with your own states).",
+).retry(aws_lambda.SERVICE_ERRORS, interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
 
 done = Succeed("Success State")
 
 # A failed worker gives its slot back at once (the next waiter need not wait for the
 # event-driven cleanup), then the execution fails with the worker's own error.
 failed = Fail("Work Failed", error_path="$.workerror.Error", cause_path="$.workerror.Cause")
-work.catch(["States.ALL"],
-           SEMAPHORE.release(name="Release Lock After Failure", not_held=failed) >> failed,
-           result_path="$.workerror")
+work.catch(["States.ALL"], SEMAPHORE.release(failed, suffix=" After Failure"), result_path="$.workerror")
 
 SEMAPHORE_WORKFLOW = Workflow(
     "dynamodb-semaphore",
-    SEMAPHORE.acquire() >> work >> SEMAPHORE.release(not_held=done) >> done,
+    SEMAPHORE.acquire() >> work >> SEMAPHORE.release(done),
     comment="A state machine to demonstrate using DynamoDB to implement a semaphore",
 )
 
@@ -44,4 +37,11 @@ CLEANUP_RULE = SEMAPHORE.cleanup_rule(
     file_name="cleanup-rule.json",
     machine_arn="${SF_StateMachineSemaphore}",
     cleanup_file=CLEANUP_WORKFLOW.file_name,
+)
+
+RECONCILER_WORKFLOW = SEMAPHORE.reconciler_workflow("dynamodb-semaphore-reconciler")
+
+RECONCILER_RULE = Semaphore.schedule_rule(
+    file_name="reconciler-rule.json", schedule="rate(1 minute)",
+    target_file=RECONCILER_WORKFLOW.file_name,
 )

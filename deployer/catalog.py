@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dsl.patterns.semaphore import Semaphore
+
 # Every resource carries this tag with the prefix as value; destroy and
 # update touch only resources that carry it.
 TAG_KEY = "NamePrefix"
@@ -73,11 +75,18 @@ MACHINES: tuple[MachineSpec, ...] = (
                 arn_placeholder="SF_StateMachineSemaphore", acquires_lock=True),
     MachineSpec(key="cleanup", file="dynamodb-semaphore-cleanfromincomplete.asl.json",
                 suffix="CleanFromIncomplete", role_suffix="CleanupRole"),
+    MachineSpec(key="reconciler", file="dynamodb-semaphore-reconciler.asl.json",
+                suffix="Reconciler", role_suffix="ReconcilerRole"),
     MachineSpec(key="test", file="test-run-semaphore.asl.json",
                 suffix="Test-Run100Executions", role_suffix="TestRunRole", is_test=True),
 )
 
-# Placeholders filled from options rather than from resources.
+# The lock item's layout (attribute names): the definitions build their Semaphore with these defaults.
+SEMAPHORE = Semaphore()
+
+# Placeholders filled from options rather than from resources. Our definitions read the
+# limit from the lock item; a definition that bakes it in (the original sample, which the
+# benchmark deploys) still gets it filled, and is then updated when the limit changes.
 LOCK_NAME_PLACEHOLDER = "SF_LockName"
 LIMIT_PLACEHOLDER = "SF_ConcurrentAccessLimit"
 

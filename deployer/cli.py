@@ -23,13 +23,14 @@ _KIND_WIDTH = 17
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Deploy the DynamoDB semaphore (tables, function, roles, state machines, rule) "
-                               "with boto3. Safe to run twice: only what differs is changed.")
+        prog=PROG, description="Deploy the DynamoDB semaphore (table, lock item, function, roles, state machines, "
+                               "rules) with boto3. Safe to run twice: only what differs is changed.")
     parser.add_argument("--prefix", default="CC", help="name prefix of every resource (default: CC)")
     parser.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
     parser.add_argument("--profile", help="AWS credentials profile (default: the default credential chain)")
     parser.add_argument("--lock-name", default="MySemaphore", help="name of the semaphore (default: MySemaphore)")
-    parser.add_argument("--limit", default="5", help="how many executions may hold the lock at once (default: 5)")
+    parser.add_argument("--limit", default="5", help="how many executions may hold the lock at once (default: 5); "
+                                                     "kept in the lock item, so a change rewrites only that item")
     parser.add_argument("--endpoint-url", help="send every AWS call to this emulator endpoint instead")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
@@ -91,8 +92,10 @@ def _deploy(config: DeployConfig, args: argparse.Namespace, make_clients: Callab
     stack = build_stack(config, api.account_of(clients), prepared)
     planned = engine.plan(stack, clients)
     _print_header(out, "Plan" if args.dry_run else "Deploy", stack)
-    out.print(f"lock {config.lock_name!r}, limit {config.limit} "
-              f"(one lock item holds at most {prepared.capacity.max_holders})", markup=False)
+    capacity = prepared.capacity
+    out.print(f"lock {config.lock_name!r}, limit {config.limit} (at most {capacity.max_holders}); "
+              f"{capacity.queue_room(config.limit)} executions can queue in the lock item",
+              markup=False, soft_wrap=True)
     if args.dry_run:
         for change in planned.changes:
             _print_change(out, change)

@@ -53,7 +53,7 @@ class Plan:
 @dataclass(frozen=True)
 class DeployResult:
     """What a deploy did; the ARN and name of every resource by logical key
-    (``table:locks``, ``function:worker``, ``machine:semaphore``, ``rule:cleanup-rule``, ...);
+    (``table:locks``, ``lock-item``, ``function:worker``, ``machine:semaphore``, ``rule:cleanup-rule``, ...);
     and each EventBridge rule as deployed (``EventPattern`` or ``ScheduleExpression``,
     ``Targets``), for an emulator that must deliver its events."""
 
@@ -63,7 +63,7 @@ class DeployResult:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def machine_arn(self, key: str) -> str:
-        """The ARN of the catalogued machine ``key`` (``semaphore``, ``cleanup``, ``test``)."""
+        """The ARN of the catalogued machine ``key`` (``semaphore``, ``cleanup``, ``reconciler``, ``test``)."""
         return self.arns[f"machine:{key}"]
 
     @property

@@ -2,8 +2,10 @@
 
 The children are the executions of the lock-holding machine that started
 after the test execution did; their total comes from the test execution's
-``MapStateStarted`` event when it has one. The run ends when the test
-execution and every child have ended and no cleanup is still running.
+``MapStateStarted`` event when it has one. Cleanups are the executions of the
+machines that event rules start, reconciler runs those of scheduled rules. The
+run ends when the test execution and every child have ended and no cleanup or
+reconciler run is still running.
 """
 
 from __future__ import annotations
@@ -27,8 +29,19 @@ from rich.progress import (
 from deployer import catalog
 from deployer.clients import Clients
 from deployer.engine import DeployResult
+from dsl.patterns.semaphore import Semaphore
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+
+
+@dataclass(frozen=True)
+class LockState:
+    """The lock item as the run left it."""
+
+    limit: int | None
+    count: int | None
+    holders: dict[str, str]  # execution ARN -> acquire time
+    waiters: tuple[str, ...]  # execution ARNs, oldest first
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,8 @@ class TestReport:
     status: str
     children: dict[str, int]
     cleanups: dict[str, int]
-    lock_item: dict[str, Any] | None
+    reconciles: dict[str, int]
+    lock: LockState | None
 
 
 def run_test(clients: Clients, result: DeployResult, *, lock_name: str, console: Console | None = None,
@@ -47,7 +61,7 @@ def run_test(clients: Clients, result: DeployResult, *, lock_name: str, console:
     """Start the test machine and wait until it and everything it started has ended."""
     console = console or Console()
     lock_holder = next(m for m in catalog.MACHINES if m.acquires_lock)
-    cleaners = [m for m in catalog.MACHINES if not m.is_test and not m.acquires_lock]
+    cleaners, reconcilers = _rule_targets(result, "EventPattern"), _rule_targets(result, "ScheduleExpression")
     started = clients.sfn.start_execution(stateMachineArn=result.test_machine_arn)
     arn, since = started["executionArn"], started["startDate"]
     console.print(f"test execution: {arn}", markup=False, soft_wrap=True)
@@ -60,15 +74,15 @@ def run_test(clients: Clients, result: DeployResult, *, lock_name: str, console:
             status = clients.sfn.describe_execution(executionArn=arn)["status"]
             total = total or _map_length(clients, arn)
             children = _count(clients, result.machine_arn(lock_holder.key), since)
-            cleanups = sum((Counter(_count(clients, result.machine_arn(m.key), since)) for m in cleaners),
-                           Counter())
+            cleanups = _count_all(clients, cleaners, since)
+            reconciles = _count_all(clients, reconcilers, since)
             done = sum(n for s, n in children.items() if s != "RUNNING")
-            progress.update(task, total=total, completed=done, counts=_counts_text(children, cleanups))
-            if status != "RUNNING" and not children.get("RUNNING") and not cleanups.get("RUNNING"):
+            progress.update(task, total=total, completed=done, counts=_counts_text(children, cleanups, reconciles))
+            if status != "RUNNING" and not any(c.get("RUNNING") for c in (children, cleanups, reconciles)):
                 break
             sleep(poll_seconds)
-    item = _lock_item(clients, result.names[f"table:{catalog.TABLES[0].key}"], lock_name)
-    return TestReport(arn, status, children, dict(cleanups), item)
+    lock = _lock_state(clients, result.names[f"table:{catalog.TABLES[0].key}"], lock_name)
+    return TestReport(arn, status, children, dict(cleanups), dict(reconciles), lock)
 
 
 def print_report(report: TestReport, console: Console, *, lock_name: str) -> None:
@@ -77,15 +91,24 @@ def print_report(report: TestReport, console: Console, *, lock_name: str) -> Non
         console.print(text, markup=False, soft_wrap=True)
 
     say(f"test execution {report.status}: {report.execution_arn}")
-    say("children by status: " + _counts_text(report.children, Counter(report.cleanups)))
-    if report.lock_item is None:
+    say("children by status: " + _counts_text(report.children, Counter(report.cleanups), Counter(report.reconciles)))
+    lock = report.lock
+    if lock is None:
         say(f"lock item {lock_name!r}: absent")
         return
-    # Holders are the attributes named by an execution ARN; the rest is bookkeeping.
-    holders = sorted(k for k in report.lock_item if k.startswith("arn:"))
-    others = ", ".join(f"{k}={v}" for k, v in report.lock_item.items() if not k.startswith("arn:"))
-    say(f"lock item: {others}, holders={len(holders)}" + "".join(f"\n  {h} since {report.lock_item[h]}"
-                                                                for h in holders))
+    say(f"lock item {lock_name!r}: limit={lock.limit}, count={lock.count}, holders={len(lock.holders)}, "
+        f"waiters={len(lock.waiters)}"
+        + "".join(f"\n  holder {arn} since {since}" for arn, since in sorted(lock.holders.items()))
+        + "".join(f"\n  waiter {arn}" for arn in lock.waiters))
+
+
+def _rule_targets(result: DeployResult, kind: str) -> list[str]:
+    """The machines that the deployed rules of ``kind`` (EventPattern or ScheduleExpression) start."""
+    return sorted({t["Arn"] for rule in result.rules.values() if kind in rule for t in rule["Targets"]})
+
+
+def _count_all(clients: Clients, machine_arns: list[str], since: datetime) -> Counter[str]:
+    return sum((Counter(_count(clients, arn, since)) for arn in machine_arns), Counter())
 
 
 def _count(clients: Clients, machine_arn: str, since: datetime) -> dict[str, int]:
@@ -105,15 +128,26 @@ def _map_length(clients: Clients, arn: str) -> int | None:
     return None
 
 
-def _counts_text(children: dict[str, int], cleanups: Counter[str]) -> str:
+def _counts_text(children: dict[str, int], cleanups: Counter[str], reconciles: Counter[str]) -> str:
     parts = [f"{s.lower().replace('_', ' ')} {n}" for s, n in children.items()]
     parts.append(f"cleanups {sum(cleanups.values())}")
+    parts.append(f"reconciler runs {sum(reconciles.values())}")
     return ", ".join(parts)
 
 
-def _lock_item(clients: Clients, table: str, lock_name: str) -> dict[str, Any] | None:
-    key = catalog.TABLES[0].hash_key
-    item = clients.dynamodb.get_item(TableName=table, Key={key: {"S": lock_name}}, ConsistentRead=True).get("Item")
+def _lock_state(clients: Clients, table: str, lock_name: str,
+                semaphore: Semaphore = catalog.SEMAPHORE) -> LockState | None:
+    item = clients.dynamodb.get_item(TableName=table, Key={semaphore.key_attribute: {"S": lock_name}},
+                                     ConsistentRead=True).get("Item")
     if item is None:
         return None
-    return {name: next(iter(value.values())) for name, value in item.items()}
+
+    def number(name: str) -> int | None:
+        value = item.get(name, {}).get("N")
+        return int(value) if value is not None else None
+
+    waiters = tuple(v.get("S", "") for v in item.get(semaphore.waiters_attribute, {}).get("L", []))
+    owners: dict[str, Any] = item.get(semaphore.owners_attribute, {}).get("M", {})
+    # An owner holds a slot unless it is queued.
+    holders = {arn: value.get("S", "") for arn, value in owners.items() if arn not in waiters}
+    return LockState(number(semaphore.limit_attribute), number(semaphore.count_attribute), holders, waiters)

@@ -22,6 +22,7 @@ from deployer.package import Package, zip_directory
 from deployer.resources.base import Resource
 from deployer.resources.event_rule import EventRule
 from deployer.resources.function import Function
+from deployer.resources.lock_item import LockItem
 from deployer.resources.log_group import LogGroup
 from deployer.resources.role import Role
 from deployer.resources.state_machine import StateMachine, definition_text
@@ -154,6 +155,7 @@ class _Builder:
             *(self.log_group(f"logs:function:{f.key}", self.names.function_log_group(f)) for f in catalog.FUNCTIONS),
             *(self.log_group(f"logs:machine:{m.key}", self.names.machine_log_group(m)) for m in catalog.MACHINES),
             *(self.table(t) for t in catalog.TABLES),
+            self.lock_item(),
             *(self.function(f) for f in catalog.FUNCTIONS),
             *machines,
             *(self.rule(stem) for stem in self.stems),
@@ -201,6 +203,12 @@ class _Builder:
         name = self.names.table(spec)
         return Table(key=f"table:{spec.key}", name=name, arn=self.arn("dynamodb", f"table/{name}"),
                      tags=self.tags, desired=desired)
+
+    def lock_item(self) -> LockItem:
+        table = self.names.table(catalog.TABLES[0])
+        desired: dict[str, Any] = {"limit": self.config.limit, "layout": True} if self.prepared else {}
+        return LockItem(key="lock-item", name=table, arn=self.arn("dynamodb", f"table/{table}"), tags=self.tags,
+                        desired=desired, lock_name=self.config.lock_name)
 
     def function(self, spec: catalog.FunctionSpec) -> Function:
         desired: dict[str, Any] = {}

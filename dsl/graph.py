@@ -368,7 +368,8 @@ class _Builder:
                              f"Type {kind!r} is not a state type; expected one of {', '.join(sorted(STATE_TYPES))}")
         language = state.get("QueryLanguage", scope.query_language)
         language = language if isinstance(language, str) else scope.query_language
-        kids = self._child_scopes(scope, name, node_id, kind, state, language)
+        # Nested states default to the machine's QueryLanguage (AWS), not their parent state's.
+        kids = self._child_scopes(scope, name, node_id, kind, state, scope.query_language)
         resource = state.get("Resource")
         node = Node(
             id=node_id, kind=NodeKind.STATE, name=name, type=kind, scope=scope.id, parent=scope.owner,

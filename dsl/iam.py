@@ -147,9 +147,10 @@ def _walk(scope: Mapping[str, Any], at: tuple[str | int, ...],
                 if not isinstance(branch, Mapping):
                     raise IamDerivationError(json_pointer(*where, "Branches", index),
                                              "a branch must be an object with StartAt and States")
-                yield from _walk(branch, (*where, "Branches", index), state_language)
+                # Nested states default to the machine's QueryLanguage, not their parent's.
+                yield from _walk(branch, (*where, "Branches", index), language)
         elif kind == "Map":
-            yield from _map(name, state, where, state_language)
+            yield from _map(name, state, where, language)
 
 
 def _map(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],

@@ -17,7 +17,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,20 +111,41 @@ class HoldInterval:
     released_by: str | None = None  # the execution whose request removed it
 
 
-def holder_arns(attribute_names: Iterable[str], key_value: Any) -> set[str]:
-    """Holders in one item, in the sample's layouts: attributes named by an execution ARN, or an item keyed by one."""
-    holders = {name for name in attribute_names if _is_execution_arn(name)}
+def holder_arns(item: Mapping[str, Any], key_value: Any) -> set[str]:
+    """Holders in one item (typed attribute values, as boto3 returns them), in every layout used:
+
+    * attributes named by an execution ARN (the original sample);
+    * keys of a map attribute that are execution ARNs, minus the ARNs listed in a list
+      attribute (the hand-off layout: ``lockowners`` holds holders and queued waiters,
+      ``lockwaiters`` lists the queued);
+    * an item keyed by an execution ARN (one item per holder).
+    """
+    holders = {name for name in item if _is_execution_arn(name)}
+    queued: set[str] = set()
+    for value in item.values():
+        if isinstance(value, Mapping) and isinstance(value.get("M"), Mapping):
+            holders |= {name for name in value["M"] if _is_execution_arn(name)}
+        elif isinstance(value, Mapping) and isinstance(value.get("L"), list):
+            queued |= {_string(entry) for entry in value["L"]}
     if isinstance(key_value, str) and _is_execution_arn(key_value):
         holders.add(key_value)
-    return holders
+    return holders - queued
 
 
 def execution_arn_holders(items: Iterable[Any]) -> set[str]:
     """Holders in moto's items of a table (see :func:`holder_arns`)."""
     holders: set[str] = set()
     for item in items:
-        holders |= holder_arns(item.attrs, item.hash_key.value)
+        holders |= holder_arns({name: value.to_json() for name, value in item.attrs.items()},
+                               item.hash_key.value)
     return holders
+
+
+def _string(entry: Any) -> Any:
+    """The string of a typed list entry: ``{"S": ...}`` from boto3, a DynamoType from moto."""
+    if isinstance(entry, Mapping):
+        return entry.get("S")
+    return getattr(entry, "value", None) if getattr(entry, "type", None) == "S" else None
 
 
 def _is_execution_arn(text: str) -> bool:

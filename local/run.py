@@ -10,6 +10,7 @@ events) and a ``during`` hook for mid-run actions serve the fault-scenario tests
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 import threading
@@ -82,6 +83,7 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
               dynamodb_faults: Sequence[DynamoFault] = (), stops: Sequence[StopRule] = (),
               event_faults: EventFaults | None = None, during: Callable[[LocalRun], None] | None = None,
               before_start: Callable[[LocalRun], None] | None = None,
+              wait_for: Callable[[LocalRun], bool] | None = None,
               out_dir: Path | None = Path("local-run"), console: Console | None = None,
               progress: bool = True, timeout: float = 900.0, prefix: str = "CC",
               lock_name: str = "MySemaphore") -> Report:
@@ -92,7 +94,9 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
     so); ``direct`` starts N executions of the lock-holding machine itself, all at once.
     ``time_scale`` < 1 shortens ASL waits and retry intervals (tests); timing numbers are
     only meaningful at 1. ``before_start`` runs after the deploy and before the first
-    execution (e.g. to pre-create the lock item); ``during`` runs once they have started.
+    execution (e.g. to pre-create the lock item); ``during`` runs once they have started;
+    ``wait_for``, when given, must also return True before the run counts as settled (e.g.
+    "a scheduled reconciler has released every leaked slot").
     """
     _check(executions, limit, work_seconds, failure_rate, driver, time_scale)
     console = console or Console()
@@ -116,8 +120,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
             before_start(run)
         return _run(run, executions=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
                     seed=seed, driver=driver, time_scale=time_scale, dynamodb_faults=dynamodb_faults, stops=stops,
-                    event_faults=event_faults, during=during, out_dir=out_dir, console=console, progress=progress,
-                    timeout=timeout)
+                    event_faults=event_faults, during=during, wait_for=wait_for, out_dir=out_dir, console=console,
+                    progress=progress, timeout=timeout)
 
 
 def _check(executions: int, limit: int, work_seconds: float, failure_rate: float, driver: str,
@@ -139,6 +143,7 @@ def _check(executions: int, limit: int, work_seconds: float, failure_rate: float
 def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, failure_rate: float,
          seed: int | None, driver: str, time_scale: float, dynamodb_faults: Sequence[DynamoFault],
          stops: Sequence[StopRule], event_faults: EventFaults | None, during: Callable[[LocalRun], None] | None,
+         wait_for: Callable[[LocalRun], bool] | None,
          out_dir: Path | None, console: Console, progress: bool, timeout: float) -> Report:
     server = run.server
     assert server.eventbridge is not None
@@ -162,9 +167,11 @@ def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, fai
     test_arn = _start(run, driver, executions, sfn)
     if during is not None:
         threading.Thread(target=during, args=(run,), daemon=True, name="local-during").start()
-    _watch(run, sfn, driver, executions, test_arn, stopper, limit, console, progress, began + timeout)
+    _watch(run, sfn, driver, executions, test_arn, stopper, limit, console, progress, began + timeout, wait_for)
     sampler.stop()
     semaphore_runs = _list(sfn, run.semaphore_arn)
+    if test_arn is not None:
+        notes.extend(_test_machine_notes(sfn, test_arn))
     if driver == "test-machine" and len(semaphore_runs) != executions:
         notes.append(f"the test machine started {len(semaphore_runs)} executions of the lock-holding machine, "
                      f"not {executions}: its definition (its count, its retries of failed children) decides")
@@ -202,6 +209,19 @@ def _read_and_remove(work_log: Path, scratch: tempfile.TemporaryDirectory[str]) 
         scratch.cleanup()
 
 
+def _test_machine_notes(sfn: Any, test_arn: str) -> list[str]:
+    """What the test machine says about contention (its output's ``runningAtOnce.count``)."""
+    output = sfn.describe_execution(executionArn=test_arn).get("output")
+    try:
+        count = json.loads(output)["runningAtOnce"]["count"] if output else None
+    except (ValueError, KeyError, TypeError):
+        count = None
+    if not isinstance(count, int):
+        return []
+    return [f"the test machine saw {count} executions of the semaphore machine running at once "
+            "once it had started all of them"]
+
+
 def _start(run: LocalRun, driver: str, executions: int, sfn: Any) -> str | None:
     if driver == "test-machine":
         started = sfn.start_execution(stateMachineArn=run.deployed.test_machine_arn,
@@ -226,7 +246,8 @@ def _start(run: LocalRun, driver: str, executions: int, sfn: Any) -> str | None:
 
 
 def _watch(run: LocalRun, sfn: Any, driver: str, executions: int, test_arn: str | None, stopper: Stopper,
-           limit: int, console: Console, show: bool, deadline: float) -> None:
+           limit: int, console: Console, show: bool, deadline: float,
+           wait_for: Callable[[LocalRun], bool] | None) -> None:
     assert run.server.eventbridge is not None
     columns = (TextColumn("executions"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
                TimeElapsedColumn())
@@ -247,7 +268,8 @@ def _watch(run: LocalRun, sfn: Any, driver: str, executions: int, test_arn: str 
                 test_arn is not None and sfn.describe_execution(executionArn=test_arn)["status"] != "RUNNING")
             settled = (driver_done and not statuses.get("RUNNING")
                        and all(c["status"] in TERMINAL for c in cleanups)
-                       and run.server.eventbridge.drain(timeout=0.0))
+                       and run.server.eventbridge.drain(timeout=0.0)
+                       and (wait_for is None or wait_for(run)))
             # Two quiet polls in a row: a just-delivered event may start one more cleanup.
             quiet_polls = quiet_polls + 1 if settled else 0
             if quiet_polls >= 2:

@@ -1,4 +1,10 @@
-"""DynamoDB optimized integrations: getItem, putItem, updateItem, deleteItem.
+"""DynamoDB integrations: getItem, putItem, updateItem, deleteItem.
+
+The optimized integration (``arn:aws:states:::dynamodb:*``, errors named
+``DynamoDB.*``) answers at once; ``update_item(..., wait_for_task_token=True)``
+uses the AWS SDK integration (``aws-sdk:dynamodb:updateItem.waitForTaskToken``,
+errors named ``DynamoDb.*``), the only DynamoDB call that can park an execution
+until someone sends its task token back.
 
 Parameters are written in DynamoDB's request order (table, key or item,
 attribute names and values, expressions, options) so generated files read
@@ -14,6 +20,9 @@ from dsl.states import Task
 
 Value = str | int | float | P | Intrinsic
 ARN = "arn:aws:states:::dynamodb:"
+SDK_ARN = "arn:aws:states:::aws-sdk:dynamodb:"
+CONDITION_FAILED = "DynamoDB.ConditionalCheckFailedException"
+SDK_CONDITION_FAILED = "DynamoDb.ConditionalCheckFailedException"
 
 
 def S(value: Value) -> dict[str, Any]:
@@ -61,12 +70,17 @@ def put_item(name: str, *, table: str, item: dict[str, Any], condition: str | No
 def update_item(name: str, *, table: str, key: dict[str, Any], update: str,
                 condition: str | None = None, names: dict[str, Any] | None = None,
                 values: dict[str, Any] | None = None, return_values: str | None = None,
-                **state: Any) -> Task:
-    """``dynamodb:updateItem``: ``update`` is the UpdateExpression."""
+                wait_for_task_token: bool = False, **state: Any) -> Task:
+    """``dynamodb:updateItem``: ``update`` is the UpdateExpression.
+
+    With ``wait_for_task_token`` the write runs through the SDK integration and the
+    state then waits until ``$$.Task.Token`` (which the write can store) is sent back.
+    """
     parameters = _request(table, {"Key": key}, names=names, values=values,
                           expressions={"UpdateExpression": update, "ConditionExpression": condition},
                           options={"ReturnValues": return_values})
-    return Task(name, resource=ARN + "updateItem", parameters=parameters, **state)
+    resource = SDK_ARN + "updateItem.waitForTaskToken" if wait_for_task_token else ARN + "updateItem"
+    return Task(name, resource=resource, parameters=parameters, **state)
 
 
 def delete_item(name: str, *, table: str, key: dict[str, Any], condition: str | None = None,

@@ -1,127 +1,316 @@
-"""A distributed semaphore on one DynamoDB item: acquire, release, cleanup.
+"""A distributed semaphore on one DynamoDB item, with a FIFO hand-off instead of polling.
 
-One :class:`Semaphore` knows the table, the lock name, the limit and the owner
-id; the acquire chain, the release state, the cleanup workflow and the
-EventBridge rule that triggers the cleanup all come from it, so changing the
-limit or the lock name happens in one place.
+One :class:`Semaphore` knows the table, the lock name and the item's layout; the
+acquire chain, the release chain, the cleanup workflow, the reconciler and the
+EventBridge rules all come from it.
 
-The lock item holds ``currentlockcount`` and one attribute per holder, named by
-the owner id (the execution ARN) and valued with the time it acquired.
+The lock item (created by deploy, which also sets the limit)::
 
-Differences from the AWS sample, each closing one of its defects:
+    LockName          the key
+    locklimit         N   the limit; read by every condition, so changing it needs no redeploy
+    currentlockcount  N   slots held
+    lockowners        M   execution ARN -> acquire time, for holders *and* queued waiters
+    lockwaiters       L   execution ARNs waiting, oldest first
+    waitertokens      L   their task tokens, same order
 
-* the limit test is ``count < limit``, never ``count <> limit`` (which admits
-  without bound once the count is above a lowered limit);
-* the acquire creates the item when it is missing (``if_not_exists``), so it
-  does not depend on how DynamoDB's missing-item error is named;
-* "is this lock already mine?" is answered by DynamoDB itself (a conditional
-  no-op update on the owner attribute), not by matching ``*Z*`` in a
-  stringified item, and only after an ambiguous acquire error;
-* a contended acquire goes straight to its wait loop instead of burning a
-  minute of exponential Retry first;
-* the cleanup releases with one conditional update; no eventually consistent read.
+An owner *holds* a slot when it is in ``lockowners`` and not in ``lockwaiters``.
+
+* **Acquire** takes a slot only while ``count < limit`` and nobody waits (FIFO).
+  Otherwise the execution **parks**: one ``updateItem.waitForTaskToken`` call queues its
+  ARN and ``$$.Task.Token``, under the condition that the lock is full or has waiters.
+  Both conditions are evaluated by DynamoDB in one write, so a slot cannot be freed
+  between "it is full" and "I am queued" (no lost wake-up).
+* **Release** hands the slot to the oldest waiter in one write (it removes the releaser
+  and the queue head; the count does not change), then wakes that waiter with
+  ``SendTaskSuccess``. Only with nobody waiting (or the count above a lowered limit) is
+  the slot freed (count - 1). A waiter whose token cannot be woken is checked with
+  ``DescribeExecution``: if it ended, the slot is released on its behalf; if it runs,
+  it finds its slot when its bounded park times out.
+* A parked execution costs two history events however long it waits; the park is
+  bounded (``park_seconds``), after which the execution checks whether it was handed
+  the slot and otherwise polls every ``poll_seconds``.
+
+No state reads the item and decides on what it read: every decision is a conditional
+write, which DynamoDB evaluates on the latest committed item (strongly consistent).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from dsl.integrations import dynamodb
+from dsl.conditions import Var
+from dsl.integrations import dynamodb, stepfunctions
 from dsl.paths import Context, P
-from dsl.states import Chain, State, Succeed, Task, Wait
+from dsl.states import Chain, Choice, Map, Pass, State, Succeed, Task, Wait
 from dsl.workflow import DataFile, Workflow
 
-CONDITION_FAILED = "DynamoDB.ConditionalCheckFailedException"
+CONDITION_FAILED = dynamodb.CONDITION_FAILED
+PARK_CONDITION_FAILED = dynamodb.SDK_CONDITION_FAILED
 # Statuses after which a semaphore execution can no longer release its own slot.
 CLEANUP_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
 # Where a status-change event names the execution that ended.
 EVENT_EXECUTION = P("$.detail.executionArn")
+# Where a holder keeps its owner id (the acquire writes it; the release reads it).
+LOCK = "$.lock"
+LOCK_OWNER = P("$.lock.owner")
+SUCCESSOR = "$.successor"
+# The states after which this execution holds a slot record who holds it.
+_HOLDING: dict[str, Any] = {"result_selector": {"owner": Context.execution_id}, "result_path": LOCK}
+HOLDS = "attribute_exists(#o.#me) AND NOT contains(#w, :me)"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Semaphore:
-    """A counting semaphore named ``lock_name`` in ``table``, at most ``limit`` holders.
+    """A counting semaphore named ``lock_name`` in ``table``; the limit lives in the lock item.
 
-    Values default to the deploy-time placeholders of the original sample.
+    ``park_seconds`` bounds one park (a lost wake-up costs at most that long);
+    ``poll_seconds`` is the check interval after a park timed out or failed.
+    ``stop_grace_seconds`` is how long the cleanup of a stopped or timed-out execution waits
+    before releasing: StopExecution does not stop a running Lambda function, so this must be
+    at least the TimeoutSeconds of any work Task (and the function's own timeout below that).
     """
 
     table: str = "${SF_TableSemaphore}"
     lock_name: str = "${SF_LockName}"
-    limit: int | str = "${SF_ConcurrentAccessLimit}"
-    owner: P = Context.execution_id
-    count_attribute: str = "currentlockcount"
     key_attribute: str = "LockName"
-    wait_seconds: int = 3
+    count_attribute: str = "currentlockcount"
+    limit_attribute: str = "locklimit"
+    owners_attribute: str = "lockowners"
+    waiters_attribute: str = "lockwaiters"
+    tokens_attribute: str = "waitertokens"
+    park_seconds: int = 300
+    poll_seconds: int = 15
+    missing_item_wait_seconds: int = 60
+    retry_wait_seconds: int = 2
+    stop_grace_seconds: int = 90
 
     @property
     def key(self) -> dict[str, Any]:
         """The lock item's key."""
         return {self.key_attribute: dynamodb.S(self.lock_name)}
 
-    def for_owner(self, owner: P) -> Semaphore:
-        """The same lock, with the owner id read from ``owner`` (e.g. in a cleanup)."""
-        return replace(self, owner=owner)
+    def lock_item(self, limit: int) -> dict[str, Any]:
+        """The lock item as deploy creates it (typed attribute values)."""
+        return {self.key_attribute: {"S": self.lock_name},
+                self.limit_attribute: {"N": str(limit)}, self.count_attribute: {"N": "0"},
+                self.owners_attribute: {"M": {}}, self.waiters_attribute: {"L": []},
+                self.tokens_attribute: {"L": []}}
 
-    def _retry_transient(self, task: Task) -> Task:
+    def _names(self, owner: P | None) -> dict[str, Any]:
+        names: dict[str, Any] = {"#c": self.count_attribute, "#l": self.limit_attribute,
+                                 "#o": self.owners_attribute, "#w": self.waiters_attribute,
+                                 "#t": self.tokens_attribute}
+        if owner is not None:
+            names["#me"] = owner
+        return names
+
+    def _update(self, name: str, *, owner: P | None, update: str, condition: str,
+                values: dict[str, Any] | None = None, comment: str, **state: Any) -> Task:
+        """A conditional update of the lock item; names and values are cut to what it uses."""
+        text = update + " " + condition
+        names = {k: v for k, v in self._names(owner).items() if k in text}
+        return dynamodb.update_item(name, table=self.table, key=self.key, comment=comment,
+                                    names=names, values=values or None, update=update,
+                                    condition=condition, **state)
+
+    @staticmethod
+    def _retry_transient(task: Task, *, answer: str = CONDITION_FAILED) -> Task:
         # The condition failing is an answer, not a fault: never retried.
-        task.retry([CONDITION_FAILED], max_attempts=0)
+        task.retry([answer], max_attempts=0)
         task.retry(interval=1, max_attempts=5, backoff=2.0, max_delay=10, jitter="FULL")
         return task
 
-    def acquire(self, *, name: str = "Acquire Lock") -> Chain:
-        """The acquire loop; its open ends continue once this execution holds a slot."""
-        acquire = dynamodb.update_item(
-            name, table=self.table, key=self.key,
-            comment="Take a slot: count + 1 and an owner attribute named by this execution, only "
-                    "while the count is below the limit and this execution holds no slot. Creates "
-                    "the lock item when it does not exist yet.",
-            names={"#currentlockcount": self.count_attribute, "#lockownerid": self.owner},
-            values={":increase": dynamodb.N(1), ":zero": dynamodb.N(0),
-                    ":limit": dynamodb.N(self.limit),
-                    ":lockacquiredtime": dynamodb.S(Context.state_entered_time)},
-            update="SET #currentlockcount = if_not_exists(#currentlockcount, :zero) + :increase, "
-                   "#lockownerid = :lockacquiredtime",
-            condition="(attribute_not_exists(#currentlockcount) OR #currentlockcount < :limit) "
-                      "AND attribute_not_exists(#lockownerid)",
-            result_path=None)
-        wait = Wait("Wait to Get Lock", seconds=self.wait_seconds,
-                    comment="All slots are taken: wait, then try again.")
-        check = self._retry_transient(dynamodb.update_item(
-            "Check Lock Ownership", table=self.table, key=self.key,
-            comment="The acquire failed in a way that may hide a success (a lost response, a "
-                    "timeout). Succeeds only if this execution's owner attribute exists.",
-            names={"#lockownerid": self.owner},
-            update="SET #lockownerid = #lockownerid",
-            condition="attribute_exists(#lockownerid)",
-            result_path=None))
-        acquire.catch([CONDITION_FAILED], wait, result_path=None)
-        acquire.catch(["States.ALL"], check, result_path=None)
-        check.catch([CONDITION_FAILED], wait, result_path=None)
-        wait.next(acquire)
-        return Chain(acquire, (acquire, check))
+    def _probe(self, name: str, *, condition: str, comment: str, **state: Any) -> Task:
+        """A conditional no-op write: DynamoDB answers the condition on the latest item."""
+        return self._retry_transient(self._update(
+            name, owner=Context.execution_id, update="SET #o.#me = #o.#me", condition=condition,
+            values={":me": dynamodb.S(Context.execution_id)} if ":me" in condition else None,
+            comment=comment, **state))
 
-    def release(self, *, not_held: State, name: str = "Release Lock") -> Task:
-        """Give the slot back; ``not_held`` is where to go if this owner holds none."""
-        release = self._retry_transient(dynamodb.update_item(
-            name, table=self.table, key=self.key,
-            comment="Give the slot back: count - 1 and remove the owner attribute, only if this "
-                    "owner holds a slot (so the count never goes below the holders).",
-            names={"#currentlockcount": self.count_attribute, "#lockownerid": self.owner},
-            values={":decrease": dynamodb.N(1)},
-            update="SET #currentlockcount = #currentlockcount - :decrease REMOVE #lockownerid",
-            condition="attribute_exists(#lockownerid)",
+    def _acquire_task(self, name: str) -> Task:
+        return self._update(
+            name, owner=Context.execution_id,
+            comment="Take a free slot: count + 1 and this execution added to the owners, only while "
+                    "the count is below the lock item's limit and nobody is queued (first come, first "
+                    "served).",
+            values={":one": dynamodb.N(1), ":zero": dynamodb.N(0),
+                    ":since": dynamodb.S(Context.state_entered_time)},
+            update="SET #c = #c + :one, #o.#me = :since",
+            condition="#c < #l AND size(#w) = :zero AND attribute_not_exists(#o.#me)",
+            **_HOLDING)
+
+    def _park_task(self, name: str) -> Task:
+        return self._update(
+            name, owner=Context.execution_id,
+            comment="Queue this execution and its task token, only while the lock is full or others "
+                    "wait, then sleep until a releasing execution hands its slot over and sends the "
+                    "token back. Bounded: after TimeoutSeconds the execution checks for itself.",
+            values={":zero": dynamodb.N(0), ":since": dynamodb.S(Context.state_entered_time),
+                    ":queued": {"L": [dynamodb.S(Context.execution_id)]},
+                    ":token": {"L": [dynamodb.S(Context.task_token)]}},
+            update="SET #o.#me = :since, #w = list_append(#w, :queued), #t = list_append(#t, :token)",
+            condition="(#c >= #l OR size(#w) > :zero) AND attribute_not_exists(#o.#me)",
+            wait_for_task_token=True, timeout_seconds=self.park_seconds, **_HOLDING)
+
+    def acquire(self) -> Chain:
+        """The acquire phase; its open ends continue once this execution holds a slot.
+
+        Each holding end writes ``{"owner": <execution ARN>}`` to ``$.lock``. The execution
+        first tries to take a slot, then to park (refused when a slot is free and nobody
+        waits); when the lock changed between the two writes, both are tried once more at
+        once, and a further refusal takes the slow path that also notices a missing lock item.
+        """
+        acquire = self._acquire_task("Acquire Lock")
+        park = self._park_task("Wait for Lock")
+        again = self._acquire_task("Acquire Lock Again")
+        park_again = self._park_task("Wait for Lock Again")
+        granted = self._probe(
+            "Check Lock Granted", condition=HOLDS,
+            comment="Does this execution hold a slot (handed over while its park had ended)?",
+            **_HOLDING)
+        queued = self._probe(
+            "Check Still Queued", condition="attribute_exists(#o.#me)", result_path=None,
+            comment="Not holding: is this execution still queued (then a slot will be handed to it)?")
+        poll = Wait("Wait While Queued", seconds=self.poll_seconds,
+                    comment="Queued without a live task token: check again later.")
+        item = dynamodb.get_item(
+            "Check Lock Item", table=self.table, key=self.key, consistent_read=True,
+            projection="#l", names={"#l": self.limit_attribute},
+            result_path="$.lockitem",
+            comment="Neither acquired nor queued: the lock changed between the two writes (try "
+                    "again at once), or the lock item is missing (wait for deploy to restore it).")
+        missing = Wait("Wait For Lock Item", seconds=self.missing_item_wait_seconds,
+                       comment="The lock item is missing: nobody can acquire until it is restored.")
+        retry = Wait("Wait Before Retry", seconds=self.retry_wait_seconds,
+                     comment="Refused twice in a row, or the park itself failed (e.g. the queue no "
+                             "longer fits in the item): pause before trying again.")
+        retry.next(acquire)
+        exists = Choice("Lock Item Exists?").when(Var("$.lockitem.Item").is_present(), retry) \
+            .otherwise(missing)
+        missing.next(acquire)
+        # Acquire first: parking first saves a write per contended execution, but when many
+        # start at once on an empty lock it leaves the slots empty until the parks come back.
+        acquire.catch([CONDITION_FAILED], park, result_path=None)
+        park.catch([PARK_CONDITION_FAILED], again, result_path=None)
+        again.catch([CONDITION_FAILED], park_again, result_path=None)
+        for task in (acquire, park, again, park_again):
+            task.catch(["States.ALL"], granted, result_path=None)
+        granted.catch([CONDITION_FAILED], queued, result_path=None)
+        queued.catch([CONDITION_FAILED], item, result_path=None)
+        queued.next(poll)
+        poll.next(granted)
+        item.next(exists)
+        return Chain(acquire, (acquire, park, again, park_again, granted))
+
+    def release(self, then: State, *, suffix: str = "") -> Task:
+        """The release chain for the owner in ``$.lock.owner``; every way out goes to ``then``.
+
+        ``suffix`` tells the state names of a second copy apart (e.g. " After Failure").
+        """
+        me = {":me": dynamodb.S(LOCK_OWNER)}
+        handover = self._retry_transient(self._update(
+            f"Release Lock{suffix}", owner=LOCK_OWNER,
+            comment="Hand this owner's slot to the oldest waiter: remove the owner and the queue head "
+                    "in one write (the count is unchanged), only while someone waits and the count is "
+                    "not above the limit. Returns the waiter and its token.",
+            values={**me, ":zero": dynamodb.N(0)},
+            update="REMOVE #o.#me, #w[0], #t[0]",
+            condition=f"{HOLDS} AND size(#w) > :zero AND #c <= #l",
+            return_values="UPDATED_OLD",
+            result_selector={"owner": P(f"$.Attributes.{self.waiters_attribute}.L[0].S"),
+                             "token": P(f"$.Attributes.{self.tokens_attribute}.L[0].S")},
+            result_path=SUCCESSOR))
+        free = self._retry_transient(self._update(
+            f"Free Slot{suffix}", owner=LOCK_OWNER,
+            comment="Nobody waits (or the count is above a lowered limit): give the slot back.",
+            values={**me, ":zero": dynamodb.N(0), ":one": dynamodb.N(1)},
+            update="SET #c = #c - :one REMOVE #o.#me",
+            condition=f"{HOLDS} AND (size(#w) = :zero OR #c > #l)",
             result_path=None))
-        release.catch([CONDITION_FAILED], not_held, result_path=None)
-        return release
+        held = self._retry_transient(self._update(
+            f"Check Lock Still Held{suffix}", owner=LOCK_OWNER,
+            comment="Neither write applied: release again if the owner still holds its slot (a "
+                    "waiter arrived meanwhile), else it was already released.",
+            values=me, update="SET #o.#me = #o.#me", condition=HOLDS, result_path=None))
+        wake = stepfunctions.send_task_success(
+            f"Wake Next Waiter{suffix}", token=P(f"{SUCCESSOR}.token"), result_path=None,
+            comment="Send the waiter its token: its park ends and it holds the slot.")
+        wake.retry(list(stepfunctions.TOKEN_GONE), max_attempts=0)
+        wake.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+        check = stepfunctions.describe_execution(
+            f"Check Next Waiter{suffix}", execution=P(f"{SUCCESSOR}.owner"),
+            comment="The waiter could not be woken: did it end (release its slot) or is it running "
+                    "(it finds the slot itself when its park times out)?",
+            result_selector={"owner": P("$.ExecutionArn"), "status": P("$.Status")},
+            result_path=LOCK)
+        check.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+        running = Choice(f"Next Waiter Running?{suffix}").when(
+            Var(f"{LOCK}.status") == "RUNNING", then).otherwise(handover)
+        handover.catch([CONDITION_FAILED], free, result_path=None)
+        free.catch([CONDITION_FAILED], held, result_path=None)
+        held.catch([CONDITION_FAILED], then, result_path=None)
+        held.next(handover)
+        free.next(then)
+        wake.catch(["States.ALL"], check, result_path=None)
+        check.catch(["States.ALL"], then, result_path=None)
+        handover.next(wake)
+        wake.next(then)
+        check.next(running)
+        return handover
 
     def cleanup_workflow(self, name: str, *, owner: P = EVENT_EXECUTION) -> Workflow:
         """The workflow EventBridge starts when a holder ends without releasing."""
         done = Succeed("Success State")
-        release = self.for_owner(owner).release(name="Clean Up Lock", not_held=done)
-        return Workflow(name, release >> done,
-                        comment="Releases the slot of a semaphore execution that ended FAILED, "
-                                "TIMED_OUT or ABORTED (started by an EventBridge rule).")
+        start = Pass("Read Owner", parameters={"owner": owner}, result_path=LOCK,
+                     comment="The execution that ended, as the owner to release.")
+        release = self.release(done)
+        grace = Wait("Wait For Work To End", seconds=self.stop_grace_seconds,
+                     comment="A stopped or timed-out execution's Lambda may still run: wait until "
+                             "its Task timeout has passed before its slot goes to someone else.")
+        grace.next(release)
+        stopped = Choice("Stopped or Timed Out?").when(
+            (Var("$.detail.status") == "ABORTED") | (Var("$.detail.status") == "TIMED_OUT"), grace
+        ).otherwise(release)
+        return Workflow(name, start >> stopped,
+                        comment="Releases (hands over) the slot of a semaphore execution that ended "
+                                "FAILED, TIMED_OUT or ABORTED (started by an EventBridge rule); a queued "
+                                "execution that ended is skipped when its turn comes.")
+
+    def reconciler_workflow(self, name: str) -> Workflow:
+        """The scheduled backstop: release every owner whose execution is no longer RUNNING.
+
+        Covers what the event-driven cleanup cannot: lost or late status-change events,
+        a cleanup that failed, and slots handed to a waiter that ended.
+        """
+        read = dynamodb.get_item(
+            "Read Lock Owners", table=self.table, key=self.key, consistent_read=True,
+            projection="#o", names={"#o": self.owners_attribute},
+            result_selector={"owners": P(f"$.Item.{self.owners_attribute}.M")}, result_path="$.lockitem",
+            comment="Every owner (holders and queued), read consistently.")
+        done = Succeed("Owner Checked")
+        describe = stepfunctions.describe_execution(
+            "Describe Owner", execution=P("$.owner"),
+            result_selector={"owner": P("$.ExecutionArn"), "status": P("$.Status")}, result_path=LOCK)
+        describe.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+        describe.catch(["States.ALL"], done, result_path=None)
+        release = self.release(done, suffix=" For Owner")
+        grace = Wait("Wait For Owner Work To End", seconds=self.stop_grace_seconds,
+                     comment="A stopped or timed-out owner's Lambda may still run (see the cleanup).")
+        grace.next(release)
+        running = Choice("Owner Running?").when(Var(f"{LOCK}.status") == "RUNNING", done) \
+            .when((Var(f"{LOCK}.status") == "ABORTED") | (Var(f"{LOCK}.status") == "TIMED_OUT"), grace) \
+            .otherwise(release)
+        owners = Pass("List Owners", query_language="JSONata",
+                      output="{% $keys($states.input.lockitem.owners) %}",
+                      comment="The owner ARNs as a list (JSONata: JSONPath cannot list map keys).")
+        each = Map("Check Each Owner", max_concurrency=10, result_path=None,
+                   item_selector={"owner": P("$$.Map.Item.Value")},
+                   comment="One iteration per owner: release it unless its execution is RUNNING.")
+        each.iterate(describe >> running)
+        return Workflow(name, read >> owners >> each,
+                        comment="Runs on a schedule: releases the slot of every lock owner whose "
+                                "execution is no longer RUNNING.")
 
     @staticmethod
     def cleanup_rule(*, file_name: str, machine_arn: str, cleanup_file: str) -> DataFile:
@@ -134,3 +323,8 @@ class Semaphore:
             },
             "Target": cleanup_file,
         })
+
+    @staticmethod
+    def schedule_rule(*, file_name: str, schedule: str, target_file: str) -> DataFile:
+        """An EventBridge schedule that starts ``target_file`` (the reconciler)."""
+        return DataFile(file_name, {"ScheduleExpression": schedule, "Target": target_file})

@@ -2,14 +2,16 @@
 
 Public API
 ----------
-``verify(doc, *, cleanup=None, rule=None, cleanup_name=None) -> list[Finding]``
+``verify(doc, *, cleanup=None, rule=None, cleanup_name=None, reconciler=None, schedule=None) -> list[Finding]``
     Check one ASL document (any machine: ours or hand-written). ``cleanup``
     is the cleanup workflow (parsed ASL), ``rule`` the EventBridge rule data
     (``{"EventPattern": {...}, "Target": "<cleanup file name>"}``) and
-    ``cleanup_name`` the cleanup's file name (to check the rule's Target).
+    ``cleanup_name`` the cleanup's file name (to check the rule's Target);
+    ``reconciler`` a scheduled workflow that releases the lock's stale slots and
+    ``schedule`` its rule (``{"ScheduleExpression": ..., "Target": ...}``).
     Returns :class:`~dsl.verify.rules.VerifyFinding` objects (a
     :class:`dsl.findings.Finding` with ``document`` -- ``""`` for ``doc``,
-    ``"cleanup"`` or ``"rule"`` -- and ``witness``), sorted. Pure; raises
+    ``"cleanup"``, ``"rule"`` or ``"reconciler"`` -- and ``witness``), sorted. Pure; raises
     :class:`dsl.graph.GraphError` when ``doc``'s structure cannot be followed.
 ``acquired_locks(doc) -> set[LockId]``
     The locks some acquire of ``doc`` takes.
@@ -56,14 +58,16 @@ def _collector_paused() -> Iterator[None]:
 
 
 def verify(doc: Mapping[str, Any], *, cleanup: Mapping[str, Any] | None = None,
-           rule: Mapping[str, Any] | None = None, cleanup_name: str | None = None) -> list[Finding]:
+           rule: Mapping[str, Any] | None = None, cleanup_name: str | None = None,
+           reconciler: Mapping[str, Any] | None = None, schedule: Mapping[str, Any] | None = None) -> list[Finding]:
     """Every lock rule violated by ``doc`` (see the module docstring)."""
     with _collector_paused():
-        return _verify(doc, cleanup, rule, cleanup_name)
+        return _verify(doc, cleanup, rule, cleanup_name, reconciler, schedule)
 
 
 def _verify(doc: Mapping[str, Any], cleanup: Mapping[str, Any] | None, rule: Mapping[str, Any] | None,
-            cleanup_name: str | None) -> list[Finding]:
+            cleanup_name: str | None, reconciler: Mapping[str, Any] | None,
+            schedule: Mapping[str, Any] | None) -> list[Finding]:
     graph = build_graph(doc)
     recognition = recognise(graph)
     found: list[VerifyFinding] = shape_findings(graph, recognition)
@@ -73,7 +77,7 @@ def _verify(doc: Mapping[str, Any], cleanup: Mapping[str, Any] | None, rule: Map
         analysis = analyse(graph, recognition, tracked, acquires)
         found.extend(path_findings(analysis))
         found.extend(coverage_findings(analysis, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name,
-                                       family=family))
+                                       family=family, reconciler=reconciler, schedule=schedule))
     unique = sorted(set(found), key=lambda f: (f.document, f.pointer, f.rule, f.message))
     return list(unique)
 

@@ -6,12 +6,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dsl.graph import Edge, Graph, NodeKind, path_text
+from dsl.verify.binding import Alias, find_alias
 from dsl.verify.flow import (
     FREE,
+    Binding,
     Flow,
     Reach,
     build_flow,
     is_state,
+    lock_fact,
     search,
     witness_edges,
 )
@@ -21,7 +24,7 @@ from dsl.verify.ownership import ownership_tests
 __all__ = ["Analysis", "Tracked", "Witness", "analyse", "tracked_locks"]
 
 _TRACKED_KINDS = (OpKind.ACQUIRE, OpKind.RELEASE, OpKind.TRANSFER, OpKind.OWNER_ONLY, OpKind.RECEIVE,
-                  OpKind.REFRESH)
+                  OpKind.REFRESH, OpKind.ENQUEUE)
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,16 @@ class Analysis:
 
     graph: Graph
     tracked: Tracked
-    ops: dict[str, LockOp]  # the tracked owner's operations on the tracked lock
+    ops: dict[str, LockOp]  # the tracked owner's operations on the tracked lock (direct or through the alias)
     all_ops: dict[str, LockOp]  # every lock operation of the document
     flow: Flow
     reach: Reach
+    alias: Alias | None = None  # where the data may name the tracked owner
+
+    def is_owner(self, op: LockOp) -> bool:
+        """Whether ``op`` names the tracked owner, directly or through the alias."""
+        return op.owner is not None and (op.owner == self.tracked.owner or (
+            self.alias is not None and op.owner.expr == self.alias.expr and op.owner.where == self.tracked.owner.where))
 
     def witness(self, position: int, fact: int, *, from_acquire: bool) -> Witness:
         """A shortest path to (position, fact), from the last acquire on it when asked."""
@@ -73,8 +82,8 @@ class Analysis:
     def first_held(self) -> tuple[int, int] | None:
         """The nearest state position of the execution itself reachable with the slot (maybe) held."""
         for product in self.reach.order:
-            position, fact = divmod(product, 3)
-            if fact != FREE and position not in self.flow.child and is_state(self.flow, position):
+            position, fact = divmod(product, self.flow.facts)
+            if lock_fact(fact) != FREE and position not in self.flow.child and is_state(self.flow, position):
                 return position, fact
         return None
 
@@ -107,8 +116,14 @@ def analyse(graph: Graph, recognition: Recognition, tracked: Tracked, acquires: 
     with the failed execution's slot possibly still taken; ``impossible`` are
     edges no run of interest takes.
     """
-    ops = {node: op for node, op in recognition.ops.items()
-           if op.kind in _TRACKED_KINDS and op.lock == tracked.lock and op.owner == tracked.owner}
+    on_lock = [op for op in recognition.ops.values() if op.kind in _TRACKED_KINDS and op.lock == tracked.lock]
+    alias = find_alias(graph, (op for op in on_lock if op.owner is not None
+                               and op.owner.where == tracked.owner.where), tracked.owner.expr)
+    ops = {op.node: op for op in on_lock if op.owner == tracked.owner or (
+        alias is not None and op.owner is not None and op.owner.expr == alias.expr
+        and op.owner.where == tracked.owner.where)}
+    binding = Binding(alias, tracked.owner.expr, frozenset(n for n, op in ops.items() if op.owner != tracked.owner)) \
+        if alias is not None else None
     choices = ownership_tests(graph, recognition.ops, tracked.owner, acquires)
-    flow = build_flow(graph, ops, choices, impossible)
-    return Analysis(graph, tracked, ops, recognition.ops, flow, search(flow, start_fact))
+    flow = build_flow(graph, ops, choices, impossible, binding)
+    return Analysis(graph, tracked, ops, recognition.ops, flow, search(flow, start_fact), alias)

@@ -8,13 +8,15 @@ from dsl.verify.conditions import (
     init_guarded,
     limit_problem,
     requires_absent,
+    requires_holding,
     requires_present,
+    transfer_bounded,
 )
-from dsl.verify.flow import FREE, HELD, MAYBE
+from dsl.verify.flow import FREE, HELD, MAYBE, PENDING
 from dsl.verify.lockops import LockOp, OpKind, Recognition
 from dsl.verify.rules import VerifyFinding, finding
 
-__all__ = ["path_findings", "shape_findings"]
+__all__ = ["path_findings", "shape_findings", "work_under_lock"]
 
 
 def _retried_after_commit(node: Node) -> bool:
@@ -48,13 +50,30 @@ def _shape(graph: Graph, op: LockOp, document: str) -> list[VerifyFinding]:
                 f"acquire {name!r} is retried after errors that can follow a committed write, and its condition "
                 f"does not require attribute_not_exists of the owner's slot: a retry takes a second slot",
                 document=document))
+    elif op.kind is OpKind.ENQUEUE and not requires_absent(op):
+        out.append(finding(
+            "LOCK-DOUBLE", op.guard_pointer or op.node,
+            f"{name!r} queues owner {op.owner} without requiring attribute_not_exists of its entry: a retry or a "
+            "second park queues it twice, and each hand-off to it takes a slot", document=document))
     elif op.kind in (OpKind.RELEASE, OpKind.TRANSFER):
         if not requires_present(op):
             out.append(finding(
                 "LOCK-UNDERFLOW", op.guard_pointer or op.node,
-                f"release {name!r} decrements without requiring the owner's slot to exist "
+                f"release {name!r} gives up a slot without requiring the owner's slot to exist "
                 f"(add attribute_exists({op.owner_path or 'the slot'}) to its ConditionExpression): after a "
                 "cleanup or a retried release it frees a slot someone else holds", document=document))
+        elif not requires_holding(op):
+            queues = ", ".join(str(q) for q in op.queue)
+            out.append(finding(
+                "LOCK-UNDERFLOW", op.guard_pointer or op.node,
+                f"release {name!r} requires owner {op.owner}'s entry but not that it holds a slot (add NOT "
+                f"contains({queues}, <owner>) to its ConditionExpression): for a queued owner it frees a slot "
+                "that was never taken", document=document))
+        if op.kind is OpKind.TRANSFER and op.queue and not transfer_bounded(op):
+            out.append(finding(
+                "LOCK-LIMIT", op.guard_pointer or op.node,
+                f"hand-off {name!r} keeps {op.counter} and does not require it to be at most the limit: once the "
+                "limit is lowered, slots above it are handed on for as long as anyone waits", document=document))
     elif op.kind is OpKind.DECREMENT:
         out.append(finding(
             "LOCK-UNDERFLOW", op.limit_pointer or op.node,
@@ -85,13 +104,14 @@ def _shape(graph: Graph, op: LockOp, document: str) -> list[VerifyFinding]:
 
 def path_findings(analysis: Analysis, document: str = "") -> list[VerifyFinding]:
     """LOCK-RELEASE, LOCK-DOUBLE (reached while held, or shared by concurrent items), LOCK-UNGUARDED."""
-    graph, flow, reach = analysis.graph, analysis.flow, analysis.reach
+    graph, flow = analysis.graph, analysis.flow
     tracked = analysis.tracked
     out: list[VerifyFinding] = []
-    leaked = analysis.reached(flow.success, HELD, MAYBE)
+    leaked = analysis.reached(flow.success, HELD, MAYBE, PENDING)
     if leaked is not None:
         witness = analysis.witness(*leaked, from_acquire=True)
-        how = "still holding its slot" if leaked[1] == HELD else "after a release that may not have happened"
+        how = {HELD: "still holding its slot", MAYBE: "after a release that may not have happened",
+               PENDING: "while it may still be queued (a hand-off can then give it a slot nobody frees)"}[leaked[1]]
         rule = "LOCK-STALE-READ" if witness.stale else "LOCK-RELEASE"
         out.append(finding(rule, witness.stale_at or witness.start,
                            f"lock {tracked.lock} (owner {tracked.owner}) reaches a successful end {how}",
@@ -100,7 +120,7 @@ def path_findings(analysis: Analysis, document: str = "") -> list[VerifyFinding]
         if op.kind is not OpKind.ACQUIRE:
             continue
         position = flow.entry[op.node]
-        again = analysis.reached([position], HELD, MAYBE)
+        again = analysis.reached([position], HELD, MAYBE, PENDING)
         if again is not None and not requires_absent(op):
             witness = analysis.witness(*again, from_acquire=True)
             out.append(finding(
@@ -109,21 +129,33 @@ def path_findings(analysis: Analysis, document: str = "") -> list[VerifyFinding]
                 "its condition does not require attribute_not_exists of that slot", document=document,
                 witness=witness.text))
         out.extend(_concurrent(analysis, op, document))
-    for node in graph.states():
-        if node.type != "Task" or node.id in analysis.all_ops:
-            continue  # lock plumbing (any read or write of a lock item) is not work
-        position = flow.entry[node.id]
-        if not reach.has(position, HELD):
-            continue
-        bare = analysis.reached([position], FREE, MAYBE)
+    for node in work_under_lock(analysis):
+        bare = analysis.reached([flow.entry[node.id]], FREE, MAYBE, PENDING)
         if bare is not None:
             witness = analysis.witness(*bare, from_acquire=False)
-            how = "without the lock" if bare[1] == FREE else "when an acquire may have failed"
+            how = {FREE: "without the lock", MAYBE: "when an acquire may have failed",
+                   PENDING: "while it may only be queued for a slot"}[bare[1]]
             out.append(finding(
                 "LOCK-UNGUARDED", node.id,
                 f"work state {graph.label(node.id)!r} runs under lock {tracked.lock} on some paths but can "
                 f"also run {how}", document=document, witness=witness.text))
+        if not isinstance(node.timeout_seconds, int):
+            why = "without TimeoutSeconds" if node.timeout_seconds is None else \
+                "with a TimeoutSeconds computed at run time"
+            out.append(finding(
+                "LOCK-WORK-BOUND", node.id,
+                f"work state {graph.label(node.id)!r} runs under lock {tracked.lock} {why}: StopExecution and a "
+                "timeout do not stop the work, so no cleanup can tell when the slot it frees is really free",
+                document=document))
     return out
+
+
+def work_under_lock(analysis: Analysis) -> list[Node]:
+    """The Task states that run holding the tracked slot on some path, lock plumbing excluded
+    (any read or write of a lock item is plumbing, not work)."""
+    return [node for node in analysis.graph.states()
+            if node.type == "Task" and node.id not in analysis.all_ops
+            and analysis.reach.has(analysis.flow.entry[node.id], HELD)]
 
 
 def _branches(graph: Graph, node_id: str) -> dict[str, str]:

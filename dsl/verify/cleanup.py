@@ -16,27 +16,28 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
-from dsl.graph import Edge, EdgeKind, Graph, GraphError, build_graph
+from dsl.graph import GraphError, build_graph
 from dsl.verify.analysis import Analysis, Tracked, analyse
 from dsl.verify.checks import shape_findings
 from dsl.verify.eventpattern import status_event, unmatched
-from dsl.verify.flow import HELD, MAYBE
-from dsl.verify.lockops import LockOp, OpKind, Owner, recognise
-from dsl.verify.ownership import Undecided, choice_taken
+from dsl.verify.events import STATUSES, not_for_events
+from dsl.verify.flow import HELD, MAYBE, PENDING
+from dsl.verify.grace import grace_findings
+from dsl.verify.lockops import RELEASING, LockOp, OpKind, Owner, recognise
+from dsl.verify.reconciler import reconciler_findings
 from dsl.verify.refs import event_owner
 from dsl.verify.rules import VerifyFinding, finding
 
 __all__ = ["STATUSES", "coverage_findings"]
 
-STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
-_RELEASING = (OpKind.RELEASE, OpKind.TRANSFER, OpKind.OWNER_ONLY, OpKind.DECREMENT)
+_RELEASING = (*RELEASING, OpKind.DECREMENT)
 
 
 def _status_witnesses(analysis: Analysis, held: tuple[int, int]) -> dict[str, str]:
     """For each status, a path on which the execution ends that way holding the slot."""
     base = analysis.witness(*held, from_acquire=True).text
     main_failures = [p for p in analysis.flow.failure if p not in analysis.flow.child]
-    explicit = analysis.reached(main_failures, HELD, MAYBE)
+    explicit = analysis.reached(main_failures, HELD, MAYBE, PENDING)
     failed = (analysis.witness(*explicit, from_acquire=True).text if explicit is not None
               else f"{base} -[States.Runtime]-> (failed)")
     limit = analysis.graph.timeout_seconds
@@ -45,17 +46,21 @@ def _status_witnesses(analysis: Analysis, held: tuple[int, int]) -> dict[str, st
 
 
 def coverage_findings(analysis: Analysis, *, cleanup: Mapping[str, Any] | None, rule: Mapping[str, Any] | None,
-                      cleanup_name: str | None, family: Iterable[LockOp]) -> list[VerifyFinding]:
-    """LOCK-CLEANUP, LOCK-CLEANUP-RULE, LOCK-STALE-READ and LOCK-CLEANUP-FAIL for one tracked lock.
+                      cleanup_name: str | None, family: Iterable[LockOp],
+                      reconciler: Mapping[str, Any] | None = None,
+                      schedule: Mapping[str, Any] | None = None) -> list[VerifyFinding]:
+    """LOCK-CLEANUP, LOCK-CLEANUP-RULE, LOCK-STALE-READ, LOCK-CLEANUP-FAIL and LOCK-WORK-BOUND (of
+    the cleanup and the reconciler) for one tracked lock.
 
     ``family`` are the machine's lock operations (so the cleanup's reads of
-    the same item are recognised).
+    the same item are recognised); ``reconciler`` and its ``schedule`` rule,
+    when given, may cover a failing cleanup.
     """
     held = analysis.first_held()
     out: list[VerifyFinding] = []
     tracked = analysis.tracked
     for position in sorted(analysis.flow.failure & analysis.flow.child):
-        for fact in (HELD, MAYBE):
+        for fact in (HELD, MAYBE, PENDING):
             if analysis.reach.has(position, fact):
                 witness = analysis.witness(position, fact, from_acquire=True)
                 out.append(finding(
@@ -69,6 +74,10 @@ def coverage_findings(analysis: Analysis, *, cleanup: Mapping[str, Any] | None, 
     witnesses = _status_witnesses(analysis, held)
     start = analysis.witness(*held, from_acquire=True).start
     family = list(family)
+    covered = False
+    if reconciler is not None:
+        covered, found = reconciler_findings(analysis, reconciler, schedule, family)
+        out.extend(found)
     if cleanup is None:
         out.append(finding(
             "LOCK-CLEANUP", start,
@@ -76,8 +85,9 @@ def coverage_findings(analysis: Analysis, *, cleanup: Mapping[str, Any] | None, 
             "an execution that fails, times out or is stopped while holding its slot leaks it",
             witness=witnesses["FAILED"]))
     else:
-        out.extend(_cleanup_workflow(analysis, cleanup, start, [op for op in family if op.kind is OpKind.ACQUIRE
-                                                                and op.lock == tracked.lock], family))
+        found = _cleanup_workflow(analysis, cleanup, start, [op for op in family if op.kind is OpKind.ACQUIRE
+                                                             and op.lock == tracked.lock], family)
+        out.extend(f for f in found if not (covered and f.rule == "LOCK-CLEANUP-FAIL"))
     out.extend(_rule(rule, cleanup_name, start, witnesses))
     return out
 
@@ -104,16 +114,17 @@ def _cleanup_workflow(analysis: Analysis, cleanup: Mapping[str, Any], start: str
         out.append(finding("LOCK-CLEANUP", "", f"the cleanup workflow releases no slot of lock {tracked.lock}",
                            document="cleanup"))
         return out
-    if not any(op.owner == wanted for op in releases):
+    inner = analyse(graph, recognition, Tracked(tracked.lock, wanted), acquires, start_fact=HELD,
+                    impossible=not_for_events(graph))
+    if not any(inner.is_owner(op) for op in releases):
         op = releases[0]
         out.append(finding(
             "LOCK-CLEANUP", op.node,
             f"the cleanup's release {graph.label(op.node)!r} frees owner {op.owner}, but the failed execution's "
             f"slot is {wanted} (the machine's owner {tracked.owner})", document="cleanup"))
         return out
-    inner = analyse(graph, recognition, Tracked(tracked.lock, wanted), acquires, start_fact=HELD,
-                    impossible=_not_for_events(graph))
-    leak = inner.reached(inner.flow.success, HELD, MAYBE)
+    out.extend(grace_findings(analysis, inner))
+    leak = inner.reached(inner.flow.success, HELD, MAYBE, PENDING)
     if leak is not None:
         witness = inner.witness(*leak, from_acquire=False)
         if witness.stale:
@@ -127,7 +138,7 @@ def _cleanup_workflow(analysis: Analysis, cleanup: Mapping[str, Any], start: str
                 "LOCK-CLEANUP", witness.last_state,
                 f"the cleanup can finish without releasing {wanted}'s slot", document="cleanup",
                 witness=witness.text))
-    failed = inner.reached(inner.flow.failure, HELD, MAYBE)
+    failed = inner.reached(inner.flow.failure, HELD, MAYBE, PENDING)
     if failed is not None:
         witness = inner.witness(*failed, from_acquire=False)
         out.append(finding(
@@ -136,36 +147,6 @@ def _cleanup_workflow(analysis: Analysis, cleanup: Mapping[str, Any], start: str
             "that frees the slots of executions no longer RUNNING would)", document="cleanup",
             witness=witness.text))
     return out
-
-
-def _not_for_events(graph: Graph) -> set[Edge]:
-    """Branches of a starting Choice that no status-change event input takes.
-
-    A cleanup that also runs on a schedule (a reconciler mode) switches on its
-    input first; the event-started runs never take the other mode's branches.
-    """
-    start = graph.node(graph.root.start)
-    if start.type != "Choice" or "InputPath" in start.state:
-        return set()
-    taken: set[int | None] = set()
-    try:
-        for status in STATUSES:
-            taken.add(choice_taken(start, _event_input(status)))
-    except Undecided:
-        return set()
-    return {e for e in graph.out_edges(start.id)
-            if (e.index if e.kind is EdgeKind.CHOICE else -1 if e.kind is EdgeKind.DEFAULT else None) not in taken}
-
-
-def _event_input(status: str) -> dict[str, Any]:
-    """A status-change event as the cleanup receives it (its whole input)."""
-    arn = "arn:aws:states:us-east-1:111122223333:execution:machine:run-1"
-    return {"version": "0", "id": "event-1", "detail-type": "Step Functions Execution Status Change",
-            "source": "aws.states", "account": "111122223333", "time": "2024-01-01T00:00:00Z",
-            "region": "us-east-1", "resources": [arn],
-            "detail": {"executionArn": arn, "stateMachineArn": "arn:aws:states:us-east-1:111122223333:"
-                       "stateMachine:machine", "name": "run-1", "status": status, "startDate": 1704067200000,
-                       "stopDate": 1704067260000, "input": "{}", "output": None}}
 
 
 def _rule(rule: Mapping[str, Any] | None, cleanup_name: str | None, start: str,

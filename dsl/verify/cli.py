@@ -18,7 +18,7 @@ from dsl.aslfile import AslLoadError, load
 from dsl.graph import GraphError
 from dsl.jsontext import dumps
 from dsl.verify import verify
-from dsl.verify.discover import find_cleanup, find_rule
+from dsl.verify.discover import find_cleanup, find_rule, find_schedule
 from dsl.verify.rules import RULES, VerifyFinding
 
 __all__ = ["main"]
@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
                              "machine, or the file beside it that releases the same lock for the event's owner)")
     parser.add_argument("--rule", metavar="FILE",
                         help="the EventBridge rule data {EventPattern, Target} (default: cleanup-rule.json beside)")
+    parser.add_argument("--reconciler", metavar="FILE",
+                        help="the scheduled reconciler workflow (default: the Target of a rule file beside each "
+                             "machine that has a ScheduleExpression)")
+    parser.add_argument("--schedule", metavar="FILE",
+                        help="the reconciler's schedule rule data {ScheduleExpression, Target}")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
@@ -74,9 +79,10 @@ def main(argv: list[str]) -> int:
                 return None
         return cache[path]
 
-    given_cleanup = read(args.cleanup) if args.cleanup else None
-    given_rule = read(args.rule) if args.rule else None
-    if (args.cleanup and given_cleanup is None) or (args.rule and given_rule is None):
+    given = {name: read(path) for name, path in (("cleanup", args.cleanup), ("rule", args.rule),
+                                                  ("reconciler", args.reconciler), ("schedule", args.schedule))
+             if path}
+    if any(doc is None for doc in given.values()):
         return 2
     files = _files(args.paths)
     reported: list[_Reported] = []
@@ -86,16 +92,22 @@ def main(argv: list[str]) -> int:
             continue
         cleanup_path = args.cleanup or (str(p) if file != "-" and (p := find_cleanup(Path(file), doc)) else None)
         rule_path = args.rule or (str(p) if file != "-" and (p := find_rule(Path(file))) else None)
+        swept = find_schedule(Path(file), doc) if file != "-" and not args.reconciler else None
+        reconciler_path = args.reconciler or (str(swept[0]) if swept else None)
+        schedule_path = args.schedule or (str(swept[1]) if swept else None)
         cleanup = read(cleanup_path) if cleanup_path else None
         rule = read(rule_path) if rule_path else None
         try:
             findings = verify(doc, cleanup=cleanup, rule=rule,
-                              cleanup_name=Path(cleanup_path).name if cleanup_path else None)
+                              cleanup_name=Path(cleanup_path).name if cleanup_path else None,
+                              reconciler=read(reconciler_path) if reconciler_path else None,
+                              schedule=read(schedule_path) if schedule_path else None)
         except GraphError as exc:
             sys.stderr.write(f"{file}:{exc.pointer or '/'}: {GraphError.code} {exc.message}\n")
             unreadable = True
             continue
-        where = {"": file, "cleanup": cleanup_path or file, "rule": rule_path or file}
+        where = {"": file, "cleanup": cleanup_path or file, "rule": rule_path or file,
+                 "reconciler": reconciler_path or file}
         for item in findings:
             assert isinstance(item, VerifyFinding)
             entry = _Reported(where[item.document], item)

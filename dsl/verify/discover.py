@@ -9,7 +9,7 @@ from typing import Any
 from dsl.aslfile import AslLoadError, load
 from dsl.verify import acquired_locks, event_releases
 
-__all__ = ["CLEANUP_SUFFIX", "RULE_FILE", "find_cleanup", "find_rule"]
+__all__ = ["CLEANUP_SUFFIX", "RULE_FILE", "find_cleanup", "find_rule", "find_schedule"]
 
 CLEANUP_SUFFIX = "-cleanfromincomplete.asl.json"
 RULE_FILE = "cleanup-rule.json"
@@ -42,6 +42,27 @@ def find_cleanup(machine: Path, doc: Mapping[str, Any]) -> Path | None:
             continue  # not an ASL file: cannot be the cleanup
         if event_releases(other) & locks:
             return candidate
+    return None
+
+
+def find_schedule(machine: Path, doc: Mapping[str, Any]) -> tuple[Path, Path] | None:
+    """(reconciler, its schedule rule) beside ``machine``: the first ``*.json`` of the folder (by
+    name) with a ScheduleExpression whose Target is a file beside it. None when the machine takes
+    no lock (whether the reconciler releases that lock, verify decides)."""
+    if not acquired_locks(doc):
+        return None
+    for candidate in sorted(machine.parent.glob("*.json")):
+        if candidate.name.endswith(".asl.json"):
+            continue
+        try:
+            rule = load(str(candidate))
+        except AslLoadError:
+            continue
+        target = rule.get("Target")
+        if "ScheduleExpression" in rule and isinstance(target, str) and target:
+            reconciler = machine.with_name(Path(target).name)
+            if reconciler.is_file() and reconciler.resolve() != machine.resolve():
+                return reconciler, candidate
     return None
 
 

@@ -99,13 +99,19 @@ class ValueRef:
 
 @dataclass(frozen=True)
 class Func:
-    """A function call: ``if_not_exists(p, :v)``, ``attribute_exists(p)``, ``size(p)``, ..."""
+    """A function call: ``if_not_exists(p, :v)``, ``attribute_exists(p)``, ``size(p)``, ...
+
+    ``negated`` marks a condition function under NOT (``NOT contains(w, :me)``);
+    ``attribute_exists`` is negated into ``attribute_not_exists`` instead.
+    """
 
     name: str
     args: tuple[Operand, ...]
+    negated: bool = False
 
     def __str__(self) -> str:
-        return f"{self.name}({', '.join(str(a) for a in self.args)})"
+        call = f"{self.name}({', '.join(str(a) for a in self.args)})"
+        return f"NOT {call}" if self.negated else call
 
 
 Operand = Path | ValueRef | Func
@@ -343,6 +349,8 @@ def _negate_literal(literal: Literal) -> Literal:
         return Cmp(_NEGATE[literal.op], literal.left, literal.right)
     if isinstance(literal, Func) and literal.name in _OPPOSITE_FUNCTION:
         return Func(_OPPOSITE_FUNCTION[literal.name], literal.args)
+    if isinstance(literal, Func):
+        return Func(literal.name, literal.args, not literal.negated)
     text = literal.text[4:] if isinstance(literal, Other) and literal.text.startswith("NOT ") else f"NOT {literal}"
     return Other(text)
 

@@ -20,7 +20,16 @@ slot per owner. Recognition reads each DynamoDB Task (optimized
   conditional write is strongly consistent, so it proves either way);
 * INIT: a put, or a constant SET of the counter, on the lock item;
 * RECEIVE: a ``.waitForTaskToken`` park that passes the owner and the task
-  token, in a machine whose lock is handed over by TRANSFER.
+  token, in a machine whose lock is handed over by TRANSFER;
+* ENQUEUE: the owner's entry is added *and* the owner is appended to a list
+  attribute of the lock item (the queue; ``list_append``), counter unchanged:
+  the owner waits. An entry whose owner is in the queue is queued, not held.
+  As a ``.waitForTaskToken`` call whose queue a hand-off pops, it returns
+  once a releaser handed it its slot (it *receives*).
+
+A hand-off in a queued lock is a TRANSFER too: the releaser's entry and the
+queue's head (``REMOVE #o.#me, #w[0]``) go in one write, count unchanged; the
+head's entry, already there, now holds the slot.
 
 A lock is identified by table + key + counter; an owner by where its slot
 lives and the expression naming it.
@@ -54,9 +63,10 @@ from dsl.verify.expressions import (
 )
 from dsl.verify.refs import canonical
 
-__all__ = ["Item", "LockId", "LockOp", "OpKind", "Owner", "Recognition", "recognise"]
+__all__ = ["RELEASING", "Item", "LockId", "LockOp", "OpKind", "Owner", "Recognition", "recognise"]
 
-_DYNAMODB = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:(?:aws-sdk:)?dynamodb:([A-Za-z]+)$")
+_DYNAMODB = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:(?:aws-sdk:)?dynamodb:([A-Za-z]+)(?:\.waitForTaskToken)?$")
+_TOKEN_WAIT = ".waitForTaskToken"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
@@ -73,7 +83,12 @@ class OpKind(enum.StrEnum):
     REFRESH = "refresh"
     INIT = "init"
     RECEIVE = "receive"
+    ENQUEUE = "enqueue"
     OTHER = "other"
+
+
+# The kinds by which an owner's slot leaves it.
+RELEASING = (OpKind.RELEASE, OpKind.TRANSFER, OpKind.OWNER_ONLY)
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,10 @@ class LockOp:
     ``limit`` is the counter write's condition and ``guard`` the condition of
     the write that changes the owner's slot (the same condition when both are
     one update); both in DNF, None when absent. ``pointer``/``limit_pointer``/
-    ``guard_pointer`` locate the Task and those conditions.
+    ``guard_pointer`` locate the Task and those conditions. ``queue`` are the
+    lock item's queue attributes (empty for a lock without a queue): an
+    owner listed there is queued, not holding. ``receives`` marks an ENQUEUE
+    that returns only when a hand-off gave it the slot.
     """
 
     node: str
@@ -140,6 +158,8 @@ class LockOp:
     consistent: bool = False
     projection: tuple[Path, ...] = ()
     owner_value: Mapping[str, Any] | None = field(default=None, compare=False)
+    queue: tuple[Path, ...] = ()
+    receives: bool = False
 
     @property
     def lock(self) -> LockId | None:
@@ -279,6 +299,8 @@ class _Write:
     holder: Owner | None = None  # for a put/delete of an item keyed by an owner
     holder_key: Path | None = None  # the key attribute naming that owner
     owner_values: dict[Path, Mapping[str, Any]] = field(default_factory=dict)
+    appended: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)  # list, run-time values appended
+    popped: list[Path] = field(default_factory=list)  # lists whose head ([0]) is removed
 
 
 def _counter_change(target: Path, value: Operand | Arith) -> int | None:
@@ -330,6 +352,10 @@ def _update_write(call: _Call, item: Item) -> _Write:
                 write.owner_values[target] = raw_values[expr.name]
         elif isinstance(expr, ValueRef):
             write.constant_sets.append(target)
+        elif isinstance(expr, Func) and expr.name == "list_append":
+            appended = _appended(call, target, expr, raw_values)
+            if appended:
+                write.appended.append((target, appended))
     for target, amount in update.add:
         number = amount.number()
         if number:
@@ -337,7 +363,21 @@ def _update_write(call: _Call, item: Item) -> _Write:
         elif target.dynamic:
             write.owner_set.append(target)
     write.owner_removed.extend(p for p in update.remove if p.dynamic)
+    write.popped.extend(Path(p.parts[:-1]) for p in update.remove
+                        if not p.dynamic and len(p.parts) > 1 and p.parts[-1].name == "[0]")
     return write
+
+
+def _appended(call: _Call, target: Path, expr: Func, raw_values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The run-time values ``list_append(target, :v)`` (either order) adds to ``target``."""
+    if len(expr.args) != 2 or target not in expr.args:
+        return ()
+    other = expr.args[1] if expr.args[0] == target else expr.args[0]
+    raw = raw_values.get(other.name) if isinstance(other, ValueRef) else None
+    elements = raw.get("L") if isinstance(raw, Mapping) else None
+    if not isinstance(elements, list):
+        return ()
+    return tuple(typed[1] for element in elements if (typed := call.typed(element)) and typed[2])
 
 
 def _condition(call: _Call, name: Any, value: Any) -> tuple[list[Conjunct] | None, str]:
@@ -425,10 +465,11 @@ def _writes(node: Node, action: str) -> tuple[list[_Write], list[tuple[Item, _Ca
     return writes, reads
 
 
-def _classify(node: Node, writes: list[_Write], known: dict[Item, tuple[str, set[str]]]) -> LockOp | None:
+def _classify(node: Node, writes: list[_Write], known: dict[Item, tuple[str, set[str]]],
+              queues: Mapping[Item, set[Path]]) -> LockOp | None:
     counters = [w for w in writes if w.counter is not None and w.delta]
     if not counters:
-        return _owner_change(node, writes, known)
+        return _owner_change(node, writes, known, queues)
     counter = counters[0]
     base = LockOp(node=node.id, kind=OpKind.OTHER, item=counter.item, counter=str(counter.counter),
                   limit=counter.condition, limit_pointer=counter.condition_pointer, counter_path=counter.counter,
@@ -451,7 +492,8 @@ def _classify(node: Node, writes: list[_Write], known: dict[Item, tuple[str, set
     return replace(base, kind=OpKind.ANON_ACQUIRE if counter.delta > 0 else OpKind.DECREMENT)
 
 
-def _owner_change(node: Node, writes: list[_Write], known: dict[Item, tuple[str, set[str]]]) -> LockOp | None:
+def _owner_change(node: Node, writes: list[_Write], known: dict[Item, tuple[str, set[str]]],
+                  queues: Mapping[Item, set[Path]]) -> LockOp | None:
     """A write that moves owners without the counter, on a known lock item and slot location."""
     for write in writes:
         lock_item = _known_item(write, known)
@@ -466,7 +508,17 @@ def _owner_change(node: Node, writes: list[_Write], known: dict[Item, tuple[str,
         if added and removed and added[0][1][0] != removed[0][1][0]:
             return replace(base, kind=OpKind.TRANSFER, owner=Owner(*removed[0][1]), other_owner=Owner(*added[0][1]),
                            owner_path=removed[0][0])
+        queue = _enqueued(write, places)
+        if queue is not None and added:
+            parks = (node.resource or "").endswith(_TOKEN_WAIT) and "Task.Token" in json.dumps(node.state)
+            return replace(base, kind=OpKind.ENQUEUE, owner=Owner(*added[0][1]), owner_path=added[0][0],
+                           owner_value=write.owner_values.get(added[0][0]), queue=(queue,), receives=parks)
         if removed:
+            pops = _queue_pops(write, queues.get(lock_item, set()), removed[0][1][0])
+            if pops and not added:
+                return replace(base, kind=OpKind.TRANSFER, owner=Owner(*removed[0][1]),
+                               other_owner=Owner(f"{{head of {pops[0]}}}", removed[0][1][1]),
+                               owner_path=removed[0][0], queue=(pops[0],))
             return replace(base, kind=OpKind.OWNER_ONLY, owner=Owner(*removed[0][1]), owner_path=removed[0][0])
         if added:
             return replace(base, kind=OpKind.REFRESH, owner=Owner(*added[0][1]), owner_path=added[0][0])
@@ -474,6 +526,23 @@ def _owner_change(node: Node, writes: list[_Write], known: dict[Item, tuple[str,
             return replace(base, kind=OpKind.INIT)
         return base
     return None
+
+
+def _enqueued(write: _Write, places: set[str]) -> Path | None:
+    """The list a write appends an owner to while adding that owner's entry (the queue), if any."""
+    added = {w[0] for p in write.owner_set if (w := _owner_where(p)) and w[1] in places}
+    return next((target for target, values in write.appended if added & set(values)), None)
+
+
+def _queue_pops(write: _Write, queues: set[Path], owner: str) -> list[Path]:
+    """The queues whose head a write removes: the known queues, else the lists its condition
+    requires not to contain ``owner``, else every list whose head it removes."""
+    if queues:
+        return [p for p in write.popped if p in queues]
+    tested = {lit.args[0] for conj in write.condition or [] for lit in conj
+              if isinstance(lit, Func) and lit.negated and lit.name == "contains" and len(lit.args) == 2
+              and isinstance(lit.args[1], ValueRef) and lit.args[1].text == owner}
+    return [p for p in write.popped if p in tested] or list(write.popped)
 
 
 def _known_item(write: _Write, known: dict[Item, tuple[str, set[str]]]) -> Item | None:
@@ -543,20 +612,28 @@ def recognise(graph: Graph, *, related: Iterable[LockOp] = ()) -> Recognition:
     # First pass: counter-changing operations teach the lock items and slot locations.
     ops: dict[str, LockOp] = {}
     known: dict[Item, tuple[str, set[str]]] = {}
+    queues: dict[Item, set[Path]] = {}
     for op in list(related):
-        _learn(known, op)
+        _learn(known, queues, op)
     for node, _ in tasks:
         writes = parsed.get(node.id, ([], []))[0]
         if any(w.counter is not None and w.delta for w in writes):
-            counted = _classify(node, writes, known)
+            counted = _classify(node, writes, known, queues)
             if counted is not None:
                 ops[node.id] = counted
-                _learn(known, counted)
+                _learn(known, queues, counted)
+    # Then the queues: lists an owner is appended to together with its entry.
+    for node, _ in tasks:
+        for write in parsed.get(node.id, ([], []))[0]:
+            item = _known_item(write, known)
+            queue = _enqueued(write, known[item][1]) if item is not None else None
+            if item is not None and queue is not None:
+                queues.setdefault(item, set()).add(queue)
     # Second pass: everything else that touches a known lock item.
     for node, _ in tasks:
         if node.id not in ops and node.id in parsed:
             writes, reads = parsed[node.id]
-            found = _classify(node, writes, known) if writes else None
+            found = _classify(node, writes, known, queues) if writes else None
             if found is None:
                 for item, call in reads:
                     if item in known:
@@ -567,6 +644,7 @@ def recognise(graph: Graph, *, related: Iterable[LockOp] = ()) -> Recognition:
                         break
             if found is not None:
                 ops[node.id] = found
+                _learn(known, queues, found)
     # Third pass: where slots are handed over, a park announcing its owner receives one.
     if any(op.kind is OpKind.TRANSFER for op in ops.values()):
         acquires = {op.owner.expr: op for op in ops.values() if op.owner and op.kind is OpKind.ACQUIRE}
@@ -576,16 +654,28 @@ def recognise(graph: Graph, *, related: Iterable[LockOp] = ()) -> Recognition:
                 taken = acquires[owner]
                 ops[node.id] = LockOp(node=node.id, kind=OpKind.RECEIVE, item=taken.item, counter=taken.counter,
                                       owner=taken.owner)
-    ordered = {node.id: ops[node.id] for node, _ in tasks if node.id in ops}
+    popped = {q for op in [*ops.values(), *related] if op.kind is OpKind.TRANSFER for q in op.queue}
+    ordered = {node.id: _with_queue(ops[node.id], queues, popped) for node, _ in tasks if node.id in ops}
     return Recognition(ordered, problems)
 
 
-def _learn(known: dict[Item, tuple[str, set[str]]], op: LockOp) -> None:
+def _with_queue(op: LockOp, queues: Mapping[Item, set[Path]], popped: set[Path]) -> LockOp:
+    """``op`` knowing its lock's queue; a park receives a slot only if a hand-off pops its queue."""
+    queue = tuple(sorted(queues.get(op.item, set()) | set(op.queue), key=str))
+    receives = op.receives and any(q in popped for q in op.queue)
+    if queue == op.queue and receives == op.receives:
+        return op
+    return replace(op, queue=queue, receives=receives)
+
+
+def _learn(known: dict[Item, tuple[str, set[str]]], queues: dict[Item, set[Path]], op: LockOp) -> None:
     if op.counter is None:
         return
     _, places = known.setdefault(op.item, (op.counter, set()))
     if op.owner is not None and op.owner.where.startswith("attribute "):
         places.add(op.owner.where)
+    if op.queue:
+        queues.setdefault(op.item, set()).update(op.queue)
 
 
 def condition_failed_only(errors: Iterable[str]) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 from dsl.graph import Edge, EdgeKind, Graph, Node, NodeKind
 from dsl.verify.lockops import LockOp, OpKind, Owner
 
-__all__ = ["Refinement", "Undecided", "Verdict", "choice_taken", "ownership_tests"]
+__all__ = ["PathMissing", "Refinement", "Undecided", "Verdict", "choice_taken", "ownership_tests", "select"]
 
 _MAX_DEPTH = 32
 _MAX_WAIT_CHAIN = 8
@@ -53,7 +53,7 @@ class Undecided(Exception):
     """The evaluator cannot tell (the branch then gets no refinement)."""
 
 
-class _Failed(Exception):
+class PathMissing(Exception):
     """The state fails in this world (e.g. a path that does not exist)."""
 
 
@@ -81,12 +81,13 @@ def _lookup(doc: Any, path: str) -> Any:
     return current
 
 
-def _select(template: Any, raw: Any, depth: int = 0) -> Any:
-    """Apply a ResultSelector template to a raw result."""
+def select(template: Any, raw: Any, depth: int = 0) -> Any:
+    """Apply a payload template (a ResultSelector, a Pass's Parameters) to ``raw``; raises
+    :class:`Undecided` for what it cannot evaluate (context references, most intrinsics)."""
     if depth > _MAX_DEPTH:
         raise Undecided
     if isinstance(template, list):
-        return [_select(t, raw, depth + 1) for t in template]
+        return [select(t, raw, depth + 1) for t in template]
     if not isinstance(template, Mapping):
         return template
     out: dict[str, Any] = {}
@@ -94,7 +95,7 @@ def _select(template: Any, raw: Any, depth: int = 0) -> Any:
         if key.endswith(".$") and isinstance(value, str):
             out[key[:-2]] = _reference(value, raw)
         else:
-            out[key] = _select(value, raw, depth + 1)
+            out[key] = select(value, raw, depth + 1)
     return out
 
 
@@ -108,7 +109,7 @@ def _reference(text: str, raw: Any) -> Any:
         raise Undecided
     value = _lookup(raw, text)
     if value is _MISSING:
-        raise _Failed
+        raise PathMissing
     return value
 
 
@@ -175,7 +176,7 @@ class _Evaluator:
                     present = False
                 return present == (rule[test] is True)
         if value is _MISSING:
-            raise _Failed  # a comparison on a missing variable is a run-time error
+            raise PathMissing  # a comparison on a missing variable is a run-time error
         if "StringMatches" in rule:
             return isinstance(value, str) and _glob(str(rule["StringMatches"]), value)
         for type_name, kind in _KINDS.items():
@@ -201,7 +202,7 @@ def choice_taken(node: Node, doc: Any, prefix: str = "$") -> int | None:
         try:
             if isinstance(rule, Mapping) and evaluator.rule(rule):
                 return index
-        except _Failed:
+        except PathMissing:
             return None
     return -1 if "Default" in node.state else None
 
@@ -252,8 +253,8 @@ def _worlds(graph: Graph, read: LockOp, samples: list[Any]) -> tuple[list[tuple[
 
     def world(raw: Any) -> tuple[Any, str] | None:
         try:
-            selected = _select(state["ResultSelector"], raw) if "ResultSelector" in state else raw
-        except _Failed:
+            selected = select(state["ResultSelector"], raw) if "ResultSelector" in state else raw
+        except PathMissing:
             return None  # the read state fails in this world: its Choice is not reached
         return _place(selected, state.get("ResultPath", "$"))
 

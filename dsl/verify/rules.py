@@ -43,6 +43,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "the counter and the owner's slot change together (no slot without an owner, no owner without a slot)"),
     Rule("LOCK-INIT", "error",
          "a write that creates or resets the lock item happens only when the item does not exist"),
+    Rule("LOCK-WORK-BOUND", "warning",
+         "every work Task that runs under the lock has a TimeoutSeconds, and the cleanup waits at least the longest "
+         "of them before releasing the slot of an ABORTED or TIMED_OUT execution (whose work may still run)"),
     Rule("LOCK-EXPR", "warning",
          "every DynamoDB expression can be read, so no lock operation goes unrecognised"),
 )}
@@ -53,7 +56,8 @@ class VerifyFinding(Finding):
     """A finding with the document it points into and its witness path.
 
     ``document`` is ``""`` for the verified machine, ``"cleanup"`` for its
-    cleanup workflow and ``"rule"`` for its EventBridge rule file.
+    cleanup workflow, ``"rule"`` for its EventBridge rule file and
+    ``"reconciler"`` for its scheduled reconciler.
     """
 
     document: str = ""

@@ -19,8 +19,7 @@ import datetime
 import functools
 from typing import Any
 
-import botocore.session  # type: ignore[import-untyped]
-from botocore import xform_name
+from botocore import xform_name  # type: ignore[import-untyped]
 from botocore.model import OperationModel  # type: ignore[import-untyped]
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
@@ -29,12 +28,13 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 
+from local.shims._models import service_model
 from local.shims._patch import Undo, replace_attr, undo_all
 
 
 @functools.lru_cache(maxsize=64)
 def _operation(service: str, snake_action: str) -> OperationModel:
-    model = botocore.session.get_session().get_service_model(service)
+    model = service_model(service)
     for name in model.operation_names:
         if xform_name(name) == snake_action:
             return model.operation_model(name)

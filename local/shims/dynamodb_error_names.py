@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 
-import botocore.session  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb import (
     StateTaskServiceDynamoDB,
 )
 
+from local.shims._models import service_model
 from local.shims._patch import Undo, replace_attr
 
 UNMODELED_ERROR_NAME = "DynamoDB.AmazonDynamoDBException"
@@ -30,7 +30,7 @@ UNMODELED_ERROR_NAME = "DynamoDB.AmazonDynamoDBException"
 @functools.lru_cache(maxsize=1)
 def modeled_error_codes() -> frozenset[str]:
     """Every error code the DynamoDB API models (any operation)."""
-    model = botocore.session.get_session().get_service_model("dynamodb")
+    model = service_model("dynamodb")
     return frozenset(shape.error_code or shape.name for shape in model.error_shapes)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,15 +20,10 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 READ_PREFIXES = ("Describe", "Get", "List")
 
-# The cleanup rule in the format TEAM.md fixes for generated/cleanup-rule.json.
-CLEANUP_RULE = {
-    "EventPattern": {
-        "source": ["aws.states"],
-        "detail-type": ["Step Functions Execution Status Change"],
-        "detail": {"stateMachineArn": ["${SF_StateMachineSemaphore}"], "status": ["FAILED", "TIMED_OUT", "ABORTED"]},
-    },
-    "Target": "dynamodb-semaphore-cleanfromincomplete.asl.json",
-}
+# The files of generated/ that the deployer reads: four machines and two rules.
+GENERATED_FILES = ("dynamodb-semaphore.asl.json", "dynamodb-semaphore-cleanfromincomplete.asl.json",
+                   "dynamodb-semaphore-reconciler.asl.json", "test-run-semaphore.asl.json",
+                   "cleanup-rule.json", "reconciler-rule.json")
 
 
 @dataclass
@@ -81,23 +75,22 @@ def clients(aws: None, call_log: CallLog) -> Clients:
     return made
 
 
-def copy_seed(target: Path) -> Path:
-    """The original sample's three definitions and the cleanup rule, as a generated/ folder.
+def copy_generated(target: Path) -> Path:
+    """The repository's generated/ files, copied so that a test may edit them.
 
-    They are fixed reference data, so these tests do not move when the DSL's
-    output does; tests of the real generated/ are in test_generated.py.
+    test_generated.py checks that they are what the definitions build and that
+    they pass validate and verify; here they are the input of the deployer.
     """
     target.mkdir(parents=True, exist_ok=True)
-    for path in SEED.glob("*.asl.json"):
-        shutil.copyfile(path, target / path.name)
-        (target / path.name).chmod(0o644)
-    (target / "cleanup-rule.json").write_text(json.dumps(CLEANUP_RULE, indent=2) + "\n")
+    for name in GENERATED_FILES:
+        shutil.copyfile(REPO / "generated" / name, target / name)
+        (target / name).chmod(0o644)
     return target
 
 
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
-    return copy_seed(tmp_path / "generated")
+    return copy_generated(tmp_path / "generated")
 
 
 @pytest.fixture
@@ -111,7 +104,8 @@ def source_root(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_config(generated: Path, source_root: Path) -> Any:
     def make(**overrides: Any) -> DeployConfig:
-        # The originals fail verify by design (that is why the project exists).
+        # validate and verify are left to test_generated.py: they take time, and the refusal tests
+        # edit definitions into shapes that must reach the deployer's own checks.
         options: dict[str, Any] = {"generated_dir": generated, "source_root": source_root, "definitions_dir": None,
                                    "check_definitions": False}
         options.update(overrides)

@@ -10,9 +10,10 @@ from rich.console import Console
 
 from deployer import Clients, deploy
 from deployer.cli import main
-from deployer.runtest import print_report, run_test
+from deployer.runtest import LockState, print_report, run_test
 
 from .conftest import ACCOUNT, REGION, CallLog
+from .test_deploy import HOLDER, hold_and_queue
 
 TEST_MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-Test-Run100Executions"
 SEMAPHORE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-ConcurrencyControlledStateMachine"
@@ -32,28 +33,31 @@ def test_dry_run_prints_the_plan_and_writes_nothing(clients: Clients, make_confi
     assert call_log.writes == []
     assert lines[0] == f"Plan prefix 'CC' in {REGION}, account {ACCOUNT}:"
     planned = [line.split() for line in lines if line.startswith("  ")]
-    assert len(planned) == 15 and {p[0] for p in planned} == {"create"}
+    assert len(planned) == 20 and {p[0] for p in planned} == {"create"}
     assert ["create", "state", "machine", "CC-ConcurrencyControlledStateMachine"] in planned
-    assert lines[-1] == "Plan: 15 to create, 0 to update, 0 unchanged. Nothing was changed (--dry-run)."
+    assert ["create", "lock", "item", "CC-locktable"] in planned
+    assert lines[1] == "lock 'MySemaphore', limit 5 (at most 157); 169 executions can queue in the lock item"
+    assert lines[-1] == "Plan: 20 to create, 0 to update, 0 unchanged. Nothing was changed (--dry-run)."
 
 
 def test_deploy_then_dry_run_then_destroy(clients: Clients, make_config: Any, call_log: CallLog) -> None:
     status, lines = run(["--limit", "3"], clients, make_config())
     assert status == 0
-    assert lines[-2] == "Done: 15 created, 0 updated, 0 unchanged."
+    assert lines[-2] == "Done: 20 created, 0 updated, 0 unchanged."
     assert lines[-1] == f"test state machine: {TEST_MACHINE}"
 
     call_log.clear()
     status, lines = run(["--dry-run", "--limit", "4"], clients, make_config())
     assert status == 0 and call_log.writes == []
     changed = [line.split() for line in lines if line.startswith("  ") and "unchanged" not in line]
-    assert changed == [["update", "state", "machine", "CC-ConcurrencyControlledStateMachine", "(definition)"]]
-    assert lines[-1] == "Plan: 0 to create, 1 to update, 14 unchanged. Nothing was changed (--dry-run)."
+    # The limit lives in the lock item: no state machine changes.
+    assert changed == [["update", "lock", "item", "CC-locktable", "(limit)"]]
+    assert lines[-1] == "Plan: 0 to create, 1 to update, 19 unchanged. Nothing was changed (--dry-run)."
 
     status, lines = run(["--destroy"], clients, make_config())
-    assert status == 0 and lines[-1] == "Done: 15 deleted, 0 already absent."
+    assert status == 0 and lines[-1] == "Done: 20 deleted, 0 already absent."
     status, lines = run(["--destroy"], clients, make_config())
-    assert status == 0 and lines[-1] == "Done: 0 deleted, 15 already absent."
+    assert status == 0 and lines[-1] == "Done: 0 deleted, 20 already absent."
 
 
 def test_an_aws_failure_is_one_line_and_exit_1(clients: Clients, make_config: Any,
@@ -70,10 +74,8 @@ def test_an_aws_failure_is_one_line_and_exit_1(clients: Clients, make_config: An
 def test_run_test_watches_the_children_and_reports_the_lock(clients: Clients, make_config: Any) -> None:
     """Without moto's executor the executions stay RUNNING until stopped: the test plays the workflow's part."""
     result = deploy(make_config(), clients)
-    clients.dynamodb.put_item(TableName="CC-locktable", Item={
-        "LockName": {"S": "MySemaphore"}, "currentlockcount": {"N": "1"},
-        f"arn:aws:states:{REGION}:{ACCOUNT}:execution:CC-ConcurrencyControlledStateMachine:leaked":
-            {"S": "2024-01-01T00:00:00.000Z"}})
+    hold_and_queue(clients)  # a holder that leaked, and an execution queued behind it
+    queued = HOLDER.replace(":holder", ":waiter")
     children: list[str] = []
     polls: list[float] = []
 
@@ -97,7 +99,9 @@ def test_run_test_watches_the_children_and_reports_the_lock(clients: Clients, ma
     assert polls == [0.5, 0.5, 0.5]
     assert report.status == "ABORTED"
     assert report.children == {"ABORTED": 3}
-    assert report.lock_item is not None and report.lock_item["currentlockcount"] == "1"
+    assert (report.cleanups, report.reconciles) == ({}, {})
+    assert report.lock == LockState(limit=5, count=1, holders={HOLDER: "2024-01-01T00:00:00.000Z"}, waiters=(queued,))
     text = output.getvalue()
-    assert "children by status: aborted 3, cleanups 0" in text
-    assert "currentlockcount=1, holders=1" in text and ":leaked since 2024-01-01T00:00:00.000Z" in text
+    assert "children by status: aborted 3, cleanups 0, reconciler runs 0" in text
+    assert "lock item 'MySemaphore': limit=5, count=1, holders=1, waiters=1" in text
+    assert f"holder {HOLDER} since 2024-01-01T00:00:00.000Z" in text and f"waiter {queued}" in text

@@ -15,12 +15,20 @@ from .conftest import ACCOUNT, REGION
 P, R, A = iam.PARTITION, iam.REGION, iam.ACCOUNT
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/CC-locktable"
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:CC-LambdaDoWorkFunction"
-SEMAPHORE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-ConcurrencyControlledStateMachine"
-# The only actions granted on "*": log delivery and X-Ray, which have no resource type.
+# Every execution in this account and region: the tightest grant for an execution ARN that a
+# Task reads at run time (from the lock item); the definition does not say of which machine.
+EXECUTIONS = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:*"
+# Granted on "*" to every machine: log delivery and X-Ray, which AWS defines without a resource type.
 STARS = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
          "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
          "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
          "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+# And to the machines that wake a waiter: AWS defines states:SendTaskSuccess without a resource
+# type too (a task token names no resource), so "*" is the only way to grant it.
+WAKE = "states:SendTaskSuccess"
+STARS_AND_WAKE = sorted([*STARS, WAKE])
+MACHINE_ROLES = {"CC-ConcurrencyControlledStateMachine": "CC-SemaphoreRole", "CC-CleanFromIncomplete": "CC-CleanupRole",
+                 "CC-Reconciler": "CC-ReconcilerRole", "CC-Test-Run100Executions": "CC-TestRunRole"}
 
 
 def task(resource: str, **fields: Any) -> dict[str, Any]:
@@ -178,7 +186,7 @@ def test_policy_document_merges_deterministically() -> None:
 
 def role_policies(clients: Clients) -> dict[str, Any]:
     return {role: clients.iam.get_role_policy(RoleName=role, PolicyName="least-privilege")["PolicyDocument"]
-            for role in ("CC-LambdaRole", "CC-SemaphoreRole", "CC-CleanupRole", "CC-TestRunRole", "CC-EventsRole")}
+            for role in ("CC-LambdaRole", *MACHINE_ROLES.values(), "CC-EventsRole")}
 
 
 def statements(*items: tuple[list[str], list[str]]) -> dict[str, Any]:
@@ -186,39 +194,55 @@ def statements(*items: tuple[list[str], list[str]]) -> dict[str, Any]:
             "Statement": [{"Effect": "Allow", "Action": a, "Resource": r} for a, r in items]}
 
 
-def test_deployed_policies_of_the_original_definitions_are_exactly_their_needs(
-        clients: Clients, make_config: Any) -> None:
+def test_deployed_policies_are_exactly_the_needs_of_the_definitions(clients: Clients, make_config: Any) -> None:
+    """Each lock write (updateItem, its .waitForTaskToken park, the consistent getItem) on the one table;
+    DescribeExecution on executions only; SendTaskSuccess on "*", the only resource AWS accepts for it.
+    (The test machine's role is checked against its definition by the independent reading below.)"""
     deploy(make_config(), clients)
 
     expected = {
         "CC-SemaphoreRole": statements(
-            (["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
-            (["lambda:InvokeFunction"], [FUNCTION]),
-            (STARS, ["*"])),
-        "CC-CleanupRole": statements(
             (["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]),
-            (STARS, ["*"])),
-        "CC-TestRunRole": statements(
-            (["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-             [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"]),
-            (STARS, ["*"]),
-            (["states:DescribeExecution", "states:StopExecution"],
-             [f"arn:aws:states:{REGION}:{ACCOUNT}:execution:CC-ConcurrencyControlledStateMachine:*"]),
-            (["states:StartExecution"], [SEMAPHORE])),
+            (["lambda:InvokeFunction"], [FUNCTION]),
+            (STARS_AND_WAKE, ["*"]),
+            (["states:DescribeExecution"], [EXECUTIONS])),
+        "CC-CleanupRole": statements(
+            (["dynamodb:UpdateItem"], [TABLE]),
+            (STARS_AND_WAKE, ["*"]),
+            (["states:DescribeExecution"], [EXECUTIONS])),
+        "CC-ReconcilerRole": statements(
+            (["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]),
+            (STARS_AND_WAKE, ["*"]),
+            (["states:DescribeExecution"], [EXECUTIONS])),
         "CC-LambdaRole": statements(
             (["logs:CreateLogStream", "logs:PutLogEvents"],
              [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/CC-LambdaDoWorkFunction:*"])),
         "CC-EventsRole": statements(
-            (["states:StartExecution"], [f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-CleanFromIncomplete"])),
+            (["states:StartExecution"], [f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-CleanFromIncomplete",
+                                         f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-Reconciler"])),
     }
-    assert role_policies(clients) == expected
+    policies = role_policies(clients)
+    del policies["CC-TestRunRole"]
+    assert policies == expected
 
 
-def test_every_star_resource_is_log_delivery_or_xray(clients: Clients, make_config: Any) -> None:
+def test_every_star_resource_is_log_delivery_xray_or_a_wake_up(clients: Clients, make_config: Any) -> None:
+    """Grants on "*" are only of actions AWS defines without a resource type: log delivery, X-Ray,
+    and states:SendTaskSuccess, the last only to machines that call it, and for that reason."""
     deploy(make_config(), clients)
-    for role, document in role_policies(clients).items():
+    policies = role_policies(clients)
+    for role, document in policies.items():
         stars = [s["Action"] for s in document["Statement"] if "*" in s["Resource"]]
-        assert stars in ([STARS], []), role
+        assert stars in ([STARS], [STARS_AND_WAKE], []), role
+        assert all(s["Resource"] == ["*"] for s in document["Statement"] if "*" in s["Resource"]), role
+    for machine_name, role in MACHINE_ROLES.items():
+        described = clients.sfn.describe_state_machine(
+            stateMachineArn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}")
+        wakes = [g for p in iam.required_permissions(json.loads(described["definition"])) for g in p.grants
+                 if WAKE in g.actions]
+        granted = any(WAKE in s["Action"] for s in policies[role]["Statement"])
+        assert granted == bool(wakes), role
+        assert all(g.resources == ("*",) and "without a resource type" in g.why for g in wakes), role
 
 
 def _tasks(value: Any) -> list[dict[str, Any]]:
@@ -238,14 +262,21 @@ def needed_pairs(document: dict[str, Any]) -> set[tuple[str, str]]:
     """
     needed: set[tuple[str, str]] = set()
     for state in _tasks(document):
-        service, _, call = state["Resource"].split(":::")[1].partition(":")
+        integration = state["Resource"].split(":::")[1].removeprefix("aws-sdk:")
+        service, _, call = integration.partition(":")
         api, _, pattern = call.partition(".")
         params = state.get("Parameters", state.get("Arguments", {}))
-        if service == "dynamodb":
+        if service == "dynamodb" and api in ("getItem", "updateItem"):
             table = params["TableName"]
             needed.add((f"dynamodb:{api[0].upper()}{api[1:]}", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}"))
         elif service == "lambda":
             needed.add(("lambda:InvokeFunction", params["FunctionName"]))
+        elif service == "sfn" and api == "sendTaskSuccess":
+            needed.add(("states:SendTaskSuccess", "*"))
+        elif service == "sfn" and api == "describeExecution":
+            needed.add(("states:DescribeExecution", params.get("ExecutionArn", EXECUTIONS)))
+        elif service == "sfn" and api == "listExecutions":
+            needed.add(("states:ListExecutions", params["StateMachineArn"]))
         elif service == "states" and api == "startExecution":
             machine_arn = params["StateMachineArn"]
             needed.add(("states:StartExecution", machine_arn))
@@ -260,15 +291,14 @@ def needed_pairs(document: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def assert_roles_grant_exactly_what_tasks_need(clients: Clients) -> None:
-    """Each (action, ARN) pair in a machine's role is needed by a Task of its machine, and each need is granted."""
+    """Each (action, ARN) pair in a machine's role is needed by a Task of its machine, and each need is granted
+    (log delivery and X-Ray aside: no Task needs them, every machine has them)."""
     policies = role_policies(clients)
-    for machine_name, role in (("CC-ConcurrencyControlledStateMachine", "CC-SemaphoreRole"),
-                               ("CC-CleanFromIncomplete", "CC-CleanupRole"),
-                               ("CC-Test-Run100Executions", "CC-TestRunRole")):
+    for machine_name, role in MACHINE_ROLES.items():
         described = clients.sfn.describe_state_machine(
             stateMachineArn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}")
         granted = {(a, r) for s in policies[role]["Statement"] for a in s["Action"] for r in s["Resource"]
-                   if r != "*"}
+                   if a not in STARS}
         assert granted == needed_pairs(json.loads(described["definition"])), role
 
 

@@ -41,13 +41,21 @@ def test_a_limit_that_is_not_a_positive_integer(limit: str, make_config: Any,
 
 def test_a_limit_above_what_one_item_holds_names_the_maximum(make_config: Any,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    # Independently: 400 KB minus the key and the counter, over one holder
-    # (the longest execution ARN of the semaphore machine + a timestamp).
+    # Independently, by DynamoDB's item size rules: 400 KB minus the key, two numbers (at most 21 bytes
+    # each) and three empty containers (3 bytes each), over one slot: a holder (an owners entry: the
+    # longest execution ARN of the semaphore machine + a timestamp + 1 byte) and one queued execution
+    # (an owners entry, its ARN in the waiters list, a task token of up to 2048 characters; +1 byte each).
     arn = f"arn:aws:states:{REGION}:123456789012:execution:CC-ConcurrencyControlledStateMachine:" + "n" * 80
-    fixed = len("LockName") + len("MySemaphore") + len("currentlockcount") + 21
-    maximum = (400 * 1024 - fixed) // (len(arn) + len("2024-01-01T00:00:00.000Z"))
-    assert maximum == lock_item_capacity(lock_name="MySemaphore", machine_name="CC-ConcurrencyControlledStateMachine",
-                                         region=REGION, partition="aws").max_holders
+    fixed = (len("LockName") + len("MySemaphore") + len("currentlockcount") + 21 + len("locklimit") + 21
+             + len("lockowners") + 3 + len("lockwaiters") + 3 + len("waitertokens") + 3)
+    holder = len(arn) + len("2024-01-01T00:00:00.000Z") + 1
+    queued = holder + len(arn) + 1 + 2048 + 1
+    maximum = (400 * 1024 - fixed) // (holder + queued)
+    capacity = lock_item_capacity(lock_name="MySemaphore", machine_name="CC-ConcurrencyControlledStateMachine",
+                                  region=REGION, partition="aws")
+    assert maximum == capacity.max_holders == 157
+    # The maximum is the largest limit at which a full lock can still queue one execution per slot.
+    assert capacity.queue_room(maximum) >= maximum and capacity.queue_room(maximum + 1) < maximum + 1
     line = refuse(["--limit", str(maximum + 1)], make_config(), capsys)
     assert f"--limit {maximum + 1} exceeds the maximum {maximum}" in line
     prepare(make_config(limit=maximum))  # the maximum itself is fine
@@ -112,8 +120,8 @@ def test_a_missing_definition(make_config: Any, generated: Path, capsys: pytest.
 
 
 def test_an_unknown_definition_file(make_config: Any, generated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (generated / "reconciler.asl.json").write_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
-    assert "reconciler.asl.json: no state machine is catalogued" in refuse([], make_config(), capsys)
+    (generated / "sweeper.asl.json").write_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
+    assert "sweeper.asl.json: no state machine is catalogued" in refuse([], make_config(), capsys)
 
 
 @pytest.mark.parametrize("rule, expected", [

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from local.report import Report
 from local.server import LocalServer
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/local-test"
@@ -68,3 +69,19 @@ def create_lock_table(server: LocalServer, name: str) -> None:
     server.client("dynamodb").create_table(
         TableName=name, KeySchema=[{"AttributeName": "LockName", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "LockName", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+
+
+def assert_promises_kept(report: Report, executions: int, limit: int, *, cleaned_by_events: bool = True) -> None:
+    """The semaphore's promises: never more than ``limit`` held (ledger and sampled item) or
+    working (worker log), no work without a held slot, zero leaked slots, every execution
+    accounted for; with ``cleaned_by_events``, every execution that ended badly was cleaned up."""
+    assert report.problems == [], report.problems
+    assert report.peak_holders <= limit and report.peak_holders_sampled <= limit
+    assert report.peak_workers <= limit and report.workers_source == "worker"
+    assert report.work_outside_slot == 0
+    assert report.leaked == [] and report.lock_item_numbers.get("currentlockcount", 0) == 0
+    assert sum(report.by_status.values()) == executions and report.unaccounted == []
+    if cleaned_by_events:
+        ended_badly = sum(n for status, n in report.by_status.items() if status != "SUCCEEDED")
+        assert report.cleanups_by_status.get("SUCCEEDED", 0) >= ended_badly
+    assert report.exit_code == 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from localengine_helpers import assert_promises_kept
 from rich.console import Console
 
 from deployer.config import REPO_ROOT
@@ -58,21 +59,9 @@ def _run(tmp_path: Path, failure_rate: float, **options: Any) -> Report:
     return report
 
 
-def assert_promises_kept(report: Report) -> None:
-    assert report.problems == [], report.problems
-    assert report.peak_holders <= LIMIT and report.peak_holders_sampled <= LIMIT
-    assert report.peak_workers <= LIMIT and report.workers_source == "worker"
-    assert report.work_outside_slot == 0
-    assert report.leaked == [] and report.lock_item_numbers.get("currentlockcount", 0) == 0
-    assert sum(report.by_status.values()) == EXECUTIONS and report.unaccounted == []
-    ended_badly = sum(n for status, n in report.by_status.items() if status != "SUCCEEDED")
-    assert report.cleanups_by_status.get("SUCCEEDED", 0) >= ended_badly  # every failure was cleaned up
-    assert report.exit_code == 0
-
-
 def test_no_failures_and_executions_stopped_while_waiting(tmp_path: Path) -> None:
     report = _run(tmp_path, 0.0, stops=[StopRule(moment="waiting", count=2)])
-    assert_promises_kept(report)
+    assert_promises_kept(report, EXECUTIONS, LIMIT)
     assert report.stops_injected == 2 and report.by_status.get("ABORTED") == 2
     assert report.worker_failures == 0 and report.by_status.get("SUCCEEDED") == EXECUTIONS - 2
 
@@ -82,7 +71,7 @@ def test_worker_failures_throttled_acquires_and_executions_stopped_while_holding
     faults = [DynamoFault(error="ThrottlingException", state=acquire, calls=frozenset({2, 5, 9})),
               DynamoFault(error="InternalServerError", state=acquire, calls=frozenset({4}), after_commit=True)]
     report = _run(tmp_path, 0.3, dynamodb_faults=faults, stops=[StopRule(moment="acquired", count=2)])
-    assert_promises_kept(report)
+    assert_promises_kept(report, EXECUTIONS, LIMIT)
     assert report.dynamodb_faults_injected == 4 and report.stops_injected == 2
     assert report.worker_failures > 0 and report.by_status.get("ABORTED") == 2
 
@@ -92,6 +81,6 @@ def test_many_worker_failures_and_faulty_releases(tmp_path: Path) -> None:
     faults = [DynamoFault(error="ProvisionedThroughputExceededException", state=release, calls=frozenset({1, 3})),
               DynamoFault(error="InternalServerError", state=release, calls=frozenset({2}), after_commit=True)]
     report = _run(tmp_path, 0.6, dynamodb_faults=faults)
-    assert_promises_kept(report)
+    assert_promises_kept(report, EXECUTIONS, LIMIT)
     assert report.dynamodb_faults_injected == 3
     assert report.worker_failures >= 5 and report.by_status.get("FAILED", 0) >= 5

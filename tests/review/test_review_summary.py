@@ -82,9 +82,11 @@ def test_semaphore_rows_show_parameters_retries_and_catches() -> None:
     release = next(line for line in text.splitlines() if line.startswith("| `Release Lock` |"))
     cells = [cell.strip() for cell in release.strip("|").split(" | ")]
     assert cells[:4] == ["`Release Lock`", "top level", "Task", "`dynamodb:updateItem`"]
-    assert '`Parameters.ConditionExpression`: `"attribute_exists(#lockownerid)"`' in cells[4]
+    assert ('`Parameters.ConditionExpression`: `"attribute_exists(#o.#me) AND NOT contains(#w, :me) AND '
+            'size(#w) > :zero AND #c <= #l"`') in cells[4]
+    assert '`Parameters.ExpressionAttributeNames."#me.$"`: `"$.lock.owner"`' in cells[4]
     assert "`DynamoDB.ConditionalCheckFailedException ×0`<br>`States.ALL ×5" in cells[5]
-    assert cells[6] == "`DynamoDB.ConditionalCheckFailedException` → `Success State`"
+    assert cells[6] == "`DynamoDB.ConditionalCheckFailedException` → `Free Slot`"
     # Without the cleanup workflow and rule the verifier cannot prove cleanup: the summary says so.
     assert "| `LOCK-CLEANUP` |" in _section(text, "## Verify result")
 

@@ -208,3 +208,29 @@ def test_hand_off_transfer_and_receive() -> None:
     unchecked["States"]["Park"]["Catch"][0]["Next"] = "Work"
     found = verify(unchecked, cleanup=good_cleanup(), rule=RULE)
     assert "LOCK-UNGUARDED" in errors(found)
+
+
+def test_the_queued_design_is_recognised_whatever_its_names(repo: Path) -> None:
+    from dsl.build import compile_workflow_files
+    compiled = compile_workflow_files(repo / "definitions")
+    semaphore = compiled["dynamodb-semaphore.asl.json"]
+    cleanup = compiled["dynamodb-semaphore-cleanfromincomplete.asl.json"]
+    # Acquire first, then park; each tried once more when the lock changed between the two.
+    release_chain = {"Release Lock": "transfer", "Free Slot": "release", "Check Lock Still Held": "refresh"}
+    expected = {"Acquire Lock": "acquire", "Acquire Lock Again": "acquire",
+                "Wait for Lock": "enqueue", "Wait for Lock Again": "enqueue",
+                "Check Lock Granted": "refresh", "Check Still Queued": "refresh", "Check Lock Item": "read",
+                **release_chain, **{f"{name} After Failure": kind for name, kind in release_chain.items()}}
+    assert _kinds(semaphore) == expected
+    assert _kinds(cleanup) == release_chain
+    parks = ops(semaphore, OpKind.ENQUEUE)
+    assert len(parks) == 2
+    for park in parks:
+        assert park.receives and [str(q) for q in park.queue] == ["lockwaiters"]
+    rule = compiled["cleanup-rule.json"]
+    rename = {n: f"step {i}" for i, n in enumerate(sorted(set(_all_names(semaphore, []) + _all_names(cleanup, []))))}
+    assert _kinds(_rename(semaphore, rename)) == {rename[name]: kind for name, kind in expected.items()}
+    before = verify(semaphore, cleanup=cleanup, rule=rule)
+    after = verify(_rename(semaphore, rename), cleanup=_rename(cleanup, rename), rule=rule)
+    assert errors(before) == errors(after) == set()
+    assert sorted((f.rule, f.document) for f in before) == sorted((f.rule, f.document) for f in after)

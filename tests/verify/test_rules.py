@@ -45,15 +45,16 @@ def only(found: list[VerifyFinding], rule: str) -> VerifyFinding:
 def test_the_good_semaphore_verifies() -> None:
     found = check(good_semaphore())
     assert errors(found) == set()
-    # the cleanup has no Retry: it can fail, which only a reconciler would cover
-    assert rules(found) == {"LOCK-CLEANUP-FAIL"}
+    # the cleanup has no Retry: it can fail, which only a reconciler would cover;
+    # and its work has no TimeoutSeconds (see test_work_bound)
+    assert rules(found) == {"LOCK-CLEANUP-FAIL", "LOCK-WORK-BOUND"}
     assert {f.severity for f in found} == {"warning"}
 
 
 def test_every_rule_has_a_statement() -> None:
     assert set(RULES) == {"LOCK-RELEASE", "LOCK-CLEANUP", "LOCK-CLEANUP-RULE", "LOCK-STALE-READ",
                           "LOCK-CLEANUP-FAIL", "LOCK-UNDERFLOW", "LOCK-DOUBLE", "LOCK-LIMIT", "LOCK-UNGUARDED",
-                          "LOCK-OWNER", "LOCK-INIT", "LOCK-EXPR"}
+                          "LOCK-OWNER", "LOCK-INIT", "LOCK-EXPR", "LOCK-WORK-BOUND"}
 
 
 # -- LOCK-RELEASE
@@ -398,3 +399,80 @@ def test_a_failing_sibling_branch_stops_the_one_holding_the_lock() -> None:
     assert held_at_handler({"StartAt": "Other Work", "States": {"Other Work": work(End=True)}}) == [
         "Acquire -> Hold -[another branch failed]-> Both -[States.ALL]-> Recover"]
     assert held_at_handler({"StartAt": "Note", "States": {"Note": {"Type": "Pass", "End": True}}}) == []
+
+
+# -- LOCK-WORK-BOUND
+
+
+def _waiting_cleanup(seconds: int) -> dict[str, Any]:
+    """Release at once for FAILED; wait ``seconds`` first for ABORTED and TIMED_OUT."""
+    cleanup = good_cleanup()
+    cleanup["StartAt"] = "Stopped?"
+    cleanup["States"]["Stopped?"] = {"Type": "Choice", "Default": "Clean", "Choices": [
+        {"Variable": "$.detail.status", "StringEquals": "FAILED", "Next": "Clean"}]}
+    cleanup["States"]["Stopped?"]["Default"] = "Grace"
+    cleanup["States"]["Grace"] = {"Type": "Wait", "Seconds": seconds, "Next": "Clean"}
+    return cleanup
+
+
+def test_work_bound() -> None:
+    doc = good_semaphore()
+    finding = only(check(doc, cleanup=_waiting_cleanup(60)), "LOCK-WORK-BOUND")
+    assert (finding.pointer, finding.severity) == ("/States/Work", "warning")
+    assert "without TimeoutSeconds" in finding.message
+    doc["States"]["Work"]["TimeoutSeconds"] = 60
+    assert "LOCK-WORK-BOUND" not in rules(check(doc, cleanup=_waiting_cleanup(60)))
+    short = [f for f in check(doc, cleanup=_waiting_cleanup(59)) if f.rule == "LOCK-WORK-BOUND"]
+    assert {(f.document, f.pointer) for f in short} == {("cleanup", "/States/Clean")}
+    assert sorted(f.message.split(",")[0] for f in short) == [
+        "for an execution that ended ABORTED", "for an execution that ended TIMED_OUT"]
+    assert short[0].witness == "Stopped? -[Default]-> Grace -> Clean"
+    # a cleanup that never waits
+    assert "waiting 0 s" in next(f for f in check(doc) if f.rule == "LOCK-WORK-BOUND").message
+    # a timeout read at run time bounds nothing the verifier can know
+    doc["States"]["Work"].pop("TimeoutSeconds")
+    doc["States"]["Work"]["TimeoutSecondsPath"] = "$.timeout"
+    assert "computed at run time" in only(check(doc, cleanup=_waiting_cleanup(60)), "LOCK-WORK-BOUND").message
+
+
+def test_lock_plumbing_is_not_work() -> None:
+    """Tasks that only run once the slot is gone (waking a successor) need no bound."""
+    doc = good_semaphore()
+    doc["States"]["Work"]["TimeoutSeconds"] = 60
+    doc["States"]["Release"]["Next"] = "Notify"
+    doc["States"]["Notify"] = work(Next="Done")
+    assert "LOCK-WORK-BOUND" not in rules(check(doc, cleanup=_waiting_cleanup(60)))
+
+
+# -- owners read from the data
+
+
+def _aliased_semaphore() -> dict[str, Any]:
+    """The acquire writes its owner to $.lock; the release reads it from there."""
+    doc = good_semaphore()
+    doc["States"]["Acquire"].update(ResultSelector={"owner.$": "$$.Execution.Id"}, ResultPath="$.lock")
+    doc["States"]["Probe"].update(ResultSelector={"owner.$": "$$.Execution.Id"}, ResultPath="$.lock")
+    doc["States"]["Work"]["ResultPath"] = "$.result"
+    doc["States"]["Release"] = release(owner="$.lock.owner", Next="Done",
+                                       Catch=[{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                                               "Next": "Done"}])
+    return doc
+
+
+def test_an_owner_kept_in_the_data() -> None:
+    doc = _aliased_semaphore()
+    assert errors(check(doc)) == set()
+    # the work's output replaces $.lock: the release no longer names this execution
+    overwritten = _aliased_semaphore()
+    overwritten["States"]["Work"]["ResultPath"] = "$.lock"
+    assert "LOCK-RELEASE" in errors(check(overwritten))
+    # by default a Task's result replaces its whole input, $.lock included
+    replaced = _aliased_semaphore()
+    del replaced["States"]["Work"]["ResultPath"]
+    assert "LOCK-RELEASE" in errors(check(replaced))
+    # a Pass naming another owner there before the release
+    other = _aliased_semaphore()
+    other["States"]["Work"]["Next"] = "Rename"
+    other["States"]["Rename"] = {"Type": "Pass", "Parameters": {"owner.$": "$.someone"}, "ResultPath": "$.lock",
+                                 "Next": "Release"}
+    assert "LOCK-RELEASE" in errors(check(other))

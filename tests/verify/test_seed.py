@@ -13,6 +13,7 @@ from dsl.verify import VerifyFinding, verify
 from dsl.verify.cli import main
 
 ACQUIRE = "/States/Get Lock/Branches/0/States/Acquire Lock"
+WORK = "/States/Do Work/Branches/0/States/Run Lambda Function With Controlled Concurrency"
 
 
 def _load(seed_dir: Path, name: str) -> dict[str, object]:
@@ -33,6 +34,8 @@ def test_original_findings(seed_dir: Path) -> None:
         ("cleanup", "/States/Check If Lock Is Held", "LOCK-STALE-READ", "error"),
         # and nothing covers the cleanup failing after its 20 retries
         ("cleanup", "/States/Get Current Lock Item", "LOCK-CLEANUP-FAIL", "warning"),
+        # the Lambda Task has no TimeoutSeconds: a stopped execution's work outlives its slot
+        ("", WORK, "LOCK-WORK-BOUND", "warning"),
     }
     limit = next(f for f in found if f.rule == "LOCK-LIMIT")
     assert "`currentlockcount <> :limit`" in limit.message and "use `<`" in limit.message
@@ -63,4 +66,5 @@ def test_cli_on_a_copy_of_the_seed_folder(seed_dir: Path, tmp_path: Path, capsys
     assert f"{machine}:{ACQUIRE}/Parameters/ConditionExpression: LOCK-LIMIT" in "\n".join(out)
     assert any(line.startswith(f"{cleanup}:/States/Check If Lock Is Held: LOCK-STALE-READ") for line in out)
     assert any(line.endswith("[warning]") and "LOCK-CLEANUP-FAIL" in line for line in out)
-    assert len(out) == 4
+    assert any(line.startswith(f"{machine}:{WORK}: LOCK-WORK-BOUND") and line.endswith("[warning]") for line in out)
+    assert len(out) == 5
