@@ -236,7 +236,9 @@ class Semaphore:
         wake = stepfunctions.send_task_success(
             f"Wake Next Waiter{suffix}", token=P(f"{SUCCESSOR}.token"), result_path=None,
             comment="Send the waiter its token: its park ends and it holds the slot.")
-        wake.retry(list(stepfunctions.TOKEN_GONE), max_attempts=0)
+        # A token can be refused for a moment before the park has registered it (seen on the
+        # local engine under load): try a little longer before asking whether the waiter ended.
+        wake.retry(list(stepfunctions.TOKEN_GONE), interval=1, max_attempts=3, backoff=2.0)
         wake.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
         check = stepfunctions.describe_execution(
             f"Check Next Waiter{suffix}", execution=P(f"{SUCCESSOR}.owner"),
