@@ -1,7 +1,7 @@
 """End-to-end local runs of the generated stack (generated/ + functions/app.py) with faults.
 
 Each run: 20 executions, limit 3, work 0.2 s, on a compressed clock (ASL waits and retry
-intervals x0.1: correctness must not depend on timing). Each asserts the promises: never
+intervals x0.05: correctness must not depend on timing). Each asserts the promises: never
 more than the limit held (ledger and sampled lock item) or working (worker log), no work
 without a held slot, zero leaked slots, every execution accounted for; and that the injected
 faults really happened.
@@ -51,7 +51,7 @@ def lock_state(role: str) -> str:
 
 def _run(tmp_path: Path, failure_rate: float, **options: Any) -> Report:
     # generated/ as committed (its freshness against definitions/ is CI's `dsl build --check`).
-    report = run_local(EXECUTIONS, LIMIT, WORK, failure_rate, seed=7, driver="direct", time_scale=0.1,
+    report = run_local(EXECUTIONS, LIMIT, WORK, failure_rate, seed=7, driver="direct", time_scale=0.05,
                        generated_dir=SEMAPHORE.parent,
                        out_dir=tmp_path, console=Console(file=(tmp_path / "console.txt").open("w"), width=120),
                        timeout=240, **options)
