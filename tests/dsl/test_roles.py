@@ -29,42 +29,40 @@ LIMIT = 2
 # original file -> original state -> (our state, role, how it changed)
 ROLES: dict[str, dict[str, tuple[str, str, str]]] = {
     "dynamodb-semaphore.asl.json": {
-        "Get Lock": ("Acquire Lock", "acquire", "Parallel wrapper dropped: the acquire chain keeps "
-                                                "the input with ResultPath null itself"),
-        "Acquire Lock": ("Acquire Lock", "acquire", "limit read from the lock item ('#c < #l', not "
-                                                    "'<>'); FIFO: no slot while others wait; no Retry"),
-        "Initialize Lock Item": ("Check Lock Item", "acquire", "deploy creates the item with its "
-                                                               "limit; a missing item is waited for"),
-        "Get Current Lock Record": ("Check Lock Granted", "check", "a conditional update "
-                                                                  "replaces read + match"),
+        "Get Lock": ("Acquire Lock", "acquire",
+                     "Parallel wrapper dropped: the acquire chain keeps the input with ResultPath null itself"),
+        "Acquire Lock": ("Acquire Lock", "acquire",
+                         "limit read from the lock item ('#c < #l', not '<>'); FIFO: no slot while others wait"),
+        "Initialize Lock Item": ("Check Lock Item", "acquire",
+                                 "deploy creates the item with its limit; a missing item is waited for"),
+        "Get Current Lock Record": ("Check Lock Granted", "check", "a conditional update replaces read + match"),
         "Check If Lock Already Acquired": ("Check Lock Granted", "check", "no '*Z*' match"),
         "Continue Because Lock Was Already Acquired": ("Check Lock Granted", "check",
                                                        "its success goes on to the work"),
-        "Wait to Get Lock": ("Wait for Lock", "wait", "parks with a task token until a release "
-                                                      "hands a slot over, instead of polling"),
+        "Wait to Get Lock": ("Wait for Lock", "wait",
+                             "parks with a task token until a release hands a slot over, instead of polling"),
         "Do Work": (WORKER, "work", "Parallel wrapper dropped"),
         "Here": (WORKER, "work", "demo Pass state dropped"),
         "You": (WORKER, "work", "demo Pass state dropped"),
         "Do": (WORKER, "work", "demo Pass state dropped"),
         "Work": (WORKER, "work", "demo Pass state dropped"),
         WORKER: (WORKER, "work", "retries Lambda service errors only; TimeoutSeconds 90"),
-        "Release Lock": ("Release Lock", "release", "hands the slot to the oldest waiter, else "
-                                                    "Free Slot gives it back"),
+        "Release Lock": ("Release Lock", "release",
+                         "hands the slot to the oldest waiter, else Free Slot gives it back"),
         "Success State": ("Success State", "end", "same"),
     },
     "dynamodb-semaphore-cleanfromincomplete.asl.json": {
-        "Get Current Lock Item": ("Release Lock", "release", "no eventually consistent read: "
-                                                             "the conditional update decides"),
+        "Get Current Lock Item": ("Release Lock", "release",
+                                  "no eventually consistent read: the conditional update decides"),
         "Check If Lock Is Held": ("Release Lock", "release", "no '*Z*' match"),
         "Clean Up Lock": ("Release Lock", "release", "the same release chain as the machine's"),
         "Success State": ("Success State", "end", "same"),
     },
     "test-run-semaphore.asl.json": {
-        "GenerateDefaultInput": ("GenerateDefaultInput", "input", "States.ArrayRange, no "
-                                                                  "duplicates"),
+        "GenerateDefaultInput": ("GenerateDefaultInput", "input", "States.ArrayRange, no duplicates"),
         "StartInParallel": ("StartInParallel", "fan-out", "ItemProcessor instead of Iterator"),
-        "RunChildStateMachine": ("RunChildStateMachine", "child", "started without waiting (all 100 "
-                                                                  "in contention); a failed child is not re-run"),
+        "RunChildStateMachine": ("RunChildStateMachine", "child",
+                                 "started without waiting (all 100 in contention); a failed child is not re-run"),
         "ClearResults": ("DescribeChild", "child", "each child's status, read once all ended"),
     },
 }
