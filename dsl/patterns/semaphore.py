@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dsl.conditions import Var
+from dsl.conditions import Condition, Var
 from dsl.integrations import dynamodb, stepfunctions
 from dsl.paths import Context, P
 from dsl.states import Chain, Choice, Map, Pass, State, Succeed, Task, Wait
@@ -239,14 +239,11 @@ class Semaphore:
         # A token can be refused for a moment before the park has registered it (seen on the
         # local engine under load): try a little longer before asking whether the waiter ended.
         wake.retry(list(stepfunctions.TOKEN_GONE), interval=1, max_attempts=3, backoff=2.0)
-        wake.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
-        check = stepfunctions.describe_execution(
+        _retry_sdk(wake)
+        check = _describe_owner(
             f"Check Next Waiter{suffix}", execution=P(f"{SUCCESSOR}.owner"),
             comment="The waiter could not be woken: did it end (release its slot) or is it running "
-                    "(it finds the slot itself when its park times out)?",
-            result_selector={"owner": P("$.ExecutionArn"), "status": P("$.Status")},
-            result_path=LOCK)
-        check.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+                    "(it finds the slot itself when its park times out)?")
         running = Choice(f"Next Waiter Running?{suffix}").when(
             Var(f"{LOCK}.status") == "RUNNING", then).otherwise(handover)
         handover.catch([CONDITION_FAILED], free, result_path=None)
@@ -261,19 +258,23 @@ class Semaphore:
         check.next(running)
         return handover
 
+    def _grace(self, name: str, release: State, *, comment: str) -> Wait:
+        """Wait ``stop_grace_seconds`` (a stopped execution's work may still run), then release."""
+        grace = Wait(name, seconds=self.stop_grace_seconds, comment=comment)
+        grace.next(release)
+        return grace
+
     def cleanup_workflow(self, name: str, *, owner: P = EVENT_EXECUTION) -> Workflow:
         """The workflow EventBridge starts when a holder ends without releasing."""
         done = Succeed("Success State")
         start = Pass("Read Owner", parameters={"owner": owner}, result_path=LOCK,
                      comment="The execution that ended, as the owner to release.")
         release = self.release(done)
-        grace = Wait("Wait For Work To End", seconds=self.stop_grace_seconds,
-                     comment="A stopped or timed-out execution's Lambda may still run: wait until "
-                             "its Task timeout has passed before its slot goes to someone else.")
-        grace.next(release)
-        stopped = Choice("Stopped or Timed Out?").when(
-            (Var("$.detail.status") == "ABORTED") | (Var("$.detail.status") == "TIMED_OUT"), grace
-        ).otherwise(release)
+        grace = self._grace("Wait For Work To End", release,
+                            comment="A stopped or timed-out execution's Lambda may still run: wait "
+                                    "until its Task timeout has passed before its slot goes to "
+                                    "someone else.")
+        stopped = Choice("Stopped or Timed Out?").when(_stopped("$.detail.status"), grace).otherwise(release)
         return Workflow(name, start >> stopped,
                         comment="Releases (hands over) the slot of a semaphore execution that ended "
                                 "FAILED, TIMED_OUT or ABORTED (started by an EventBridge rule); a queued "
@@ -291,18 +292,13 @@ class Semaphore:
             result_selector={"owners": P(f"$.Item.{self.owners_attribute}.M")}, result_path="$.lockitem",
             comment="Every owner (holders and queued), read consistently.")
         done = Succeed("Owner Checked")
-        describe = stepfunctions.describe_execution(
-            "Describe Owner", execution=P("$.owner"),
-            result_selector={"owner": P("$.ExecutionArn"), "status": P("$.Status")}, result_path=LOCK)
-        describe.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+        describe = _describe_owner("Describe Owner", execution=P("$.owner"))
         describe.catch(["States.ALL"], done, result_path=None)
         release = self.release(done, suffix=" For Owner")
-        grace = Wait("Wait For Owner Work To End", seconds=self.stop_grace_seconds,
-                     comment="A stopped or timed-out owner's Lambda may still run (see the cleanup).")
-        grace.next(release)
+        grace = self._grace("Wait For Owner Work To End", release,
+                            comment="A stopped or timed-out owner's Lambda may still run (see the cleanup).")
         running = Choice("Owner Running?").when(Var(f"{LOCK}.status") == "RUNNING", done) \
-            .when((Var(f"{LOCK}.status") == "ABORTED") | (Var(f"{LOCK}.status") == "TIMED_OUT"), grace) \
-            .otherwise(release)
+            .when(_stopped(f"{LOCK}.status"), grace).otherwise(release)
         owners = Pass("List Owners", query_language="JSONata",
                       output="{% $keys($states.input.lockitem.owners) %}",
                       comment="The owner ARNs as a list (JSONata: JSONPath cannot list map keys).")
@@ -330,3 +326,22 @@ class Semaphore:
     def schedule_rule(*, file_name: str, schedule: str, target_file: str) -> DataFile:
         """An EventBridge schedule that starts ``target_file`` (the reconciler)."""
         return DataFile(file_name, {"ScheduleExpression": schedule, "Target": target_file})
+
+
+def _stopped(status: str) -> Condition:
+    """The execution status at ``status`` says it was stopped or timed out (its work may run on)."""
+    return (Var(status) == "ABORTED") | (Var(status) == "TIMED_OUT")
+
+
+def _retry_sdk(task: Task) -> Task:
+    """Jittered retries for a Step Functions API call (throttling, transient faults)."""
+    task.retry(interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
+    return task
+
+
+def _describe_owner(name: str, *, execution: P, comment: str | None = None) -> Task:
+    """DescribeExecution of ``execution``, kept as ``$.lock`` = {owner, status}: the owner to
+    release next if it is no longer RUNNING."""
+    return _retry_sdk(stepfunctions.describe_execution(
+        name, execution=execution, comment=comment,
+        result_selector={"owner": P("$.ExecutionArn"), "status": P("$.Status")}, result_path=LOCK))
