@@ -1,6 +1,6 @@
 """The concurrency-controlled workflow, its cleanup, its reconciler, and the rules that start them."""
 
-from dsl import Context, Fail, P, Succeed, Workflow
+from dsl import Fail, Succeed, Workflow, jsonata
 from dsl.integrations import aws_lambda
 from dsl.patterns.semaphore import Semaphore
 
@@ -8,26 +8,24 @@ SEMAPHORE = Semaphore()  # table and lock name: deploy-time placeholders; the li
 
 # The work done while holding a slot. The function's own timeout (deploy: 60 s) is below the
 # task's, so the function has always ended before the task times out and the slot is released.
+# JSONata, so that its Arguments can refuse to run in a redriven execution (see Semaphore.hold).
 work = aws_lambda.invoke(
     "Run Lambda Function With Controlled Concurrency",
     function="${SF_LambdaARN}",
-    payload={"Input": P("$"), "ExecutionId": Context.execution_id},
-    result_selector={"payload": P("$.Payload")},
-    result_path="$.work",
+    payload=SEMAPHORE.unless_redriven("{'Input': $states.input, 'ExecutionId': $states.context.Execution.Id}"),
+    query_language="JSONata",
+    output=jsonata("$merge([$states.input, {'work': {'payload': $states.result.Payload}}])"),
     timeout_seconds=90,
     comment="The work, run while this execution holds a slot (replace with your own states).",
 ).retry(aws_lambda.SERVICE_ERRORS, interval=1, max_attempts=3, backoff=2.0, jitter="FULL")
 
-done = Succeed("Success State")
-
 # A failed worker gives its slot back at once (the next waiter need not wait for the
 # event-driven cleanup), then the execution fails with the worker's own error.
 failed = Fail("Work Failed", error_path="$.workerror.Error", cause_path="$.workerror.Cause")
-work.catch(["States.ALL"], SEMAPHORE.release(failed, suffix=" After Failure"), result_path="$.workerror")
 
 SEMAPHORE_WORKFLOW = Workflow(
     "dynamodb-semaphore",
-    SEMAPHORE.acquire() >> work >> SEMAPHORE.release(done),
+    SEMAPHORE.hold(work, then=Succeed("Success State"), failed=failed),
     comment="A state machine to demonstrate using DynamoDB to implement a semaphore",
 )
 

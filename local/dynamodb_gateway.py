@@ -118,7 +118,8 @@ def holder_arns(item: Mapping[str, Any], key_value: Any) -> set[str]:
     * keys of a map attribute that are execution ARNs, minus the ARNs listed in a list
       attribute (the hand-off layout: ``lockowners`` holds holders and queued waiters,
       ``lockwaiters`` lists the queued);
-    * an item keyed by an execution ARN (one item per holder).
+    * an item keyed by an execution ARN, or by ``<lock name>#<execution ARN>`` (one item per
+      holder; ``#`` cannot occur in an execution ARN).
     """
     holders = {name for name in item if _is_execution_arn(name)}
     queued: set[str] = set()
@@ -127,8 +128,8 @@ def holder_arns(item: Mapping[str, Any], key_value: Any) -> set[str]:
             holders |= {name for name in value["M"] if _is_execution_arn(name)}
         elif isinstance(value, Mapping) and isinstance(value.get("L"), list):
             queued |= {_string(entry) for entry in value["L"]}
-    if isinstance(key_value, str) and _is_execution_arn(key_value):
-        holders.add(key_value)
+    if isinstance(key_value, str) and _is_execution_arn(key_value.rpartition("#")[2]):
+        holders.add(key_value.rpartition("#")[2])
     return holders - queued
 
 

@@ -83,8 +83,8 @@ def status_change_event(execution: Any, *, account: str, region: str) -> dict[st
             "outputDetails": {"included": True} if output is not None else None,
             "error": execution.error if status == "FAILED" else None,
             "cause": execution.cause if status == "FAILED" else None,
-            "redriveCount": 0,
-            "redriveDate": None,
+            "redriveCount": getattr(execution, "redrive_count", 0),  # set by local.shims.redrive
+            "redriveDate": _millis(getattr(execution, "redrive_date", None)),
             "redriveStatus": "NOT_REDRIVABLE" if status == "SUCCEEDED" or not ended else "REDRIVABLE",
             "redriveStatusReason": "Execution is RUNNING and cannot be redriven" if not ended else None,
         },

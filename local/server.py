@@ -66,6 +66,12 @@ class LocalServer:
             )
         return self._clients[service]
 
+    def dynamodb_table(self, name: str) -> Any:
+        """moto's in-process DynamoDB table ``name`` (raises moto's ResourceNotFoundException)."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        return dynamodb_backends[ACCOUNT_ID][self.region].get_table(name)
+
     def environment(self) -> dict[str, str]:
         """Environment variables that point AWS tools (AWS CLI, boto3) at this server."""
         return {

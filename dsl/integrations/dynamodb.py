@@ -35,24 +35,25 @@ def N(value: Value) -> dict[str, Any]:
     return {"N": value if isinstance(value, (P, Intrinsic)) else str(value)}
 
 
-def _request(table: str, head: dict[str, Any], *, names: dict[str, Any] | None,
-             values: dict[str, Any] | None, expressions: dict[str, str | None],
-             options: dict[str, Any]) -> dict[str, Any]:
-    request: dict[str, Any] = {"TableName": table, **head}
+def request(table: str, head: dict[str, Any], *, names: dict[str, Any] | None,
+            values: dict[str, Any] | None, expressions: dict[str, str | None],
+            options: dict[str, Any]) -> dict[str, Any]:
+    """One DynamoDB request in the API reference's order (also a transaction item's body)."""
+    out: dict[str, Any] = {"TableName": table, **head}
     if names:
-        request["ExpressionAttributeNames"] = names
+        out["ExpressionAttributeNames"] = names
     if values:
-        request["ExpressionAttributeValues"] = values
-    request.update({k: v for k, v in expressions.items() if v is not None})
-    request.update({k: v for k, v in options.items() if v is not None})
-    return request
+        out["ExpressionAttributeValues"] = values
+    out.update({k: v for k, v in expressions.items() if v is not None})
+    out.update({k: v for k, v in options.items() if v is not None})
+    return out
 
 
 def get_item(name: str, *, table: str, key: dict[str, Any], projection: str | None = None,
              names: dict[str, Any] | None = None, consistent_read: bool | None = None,
              **state: Any) -> Task:
     """``dynamodb:getItem``; ``consistent_read=True`` for decisions that must see the latest write."""
-    parameters = _request(table, {"Key": key}, names=names, values=None,
+    parameters = request(table, {"Key": key}, names=names, values=None,
                           expressions={"ProjectionExpression": projection},
                           options={"ConsistentRead": consistent_read})
     return Task(name, resource=ARN + "getItem", parameters=parameters, **state)
@@ -62,7 +63,7 @@ def put_item(name: str, *, table: str, item: dict[str, Any], condition: str | No
              names: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
              **state: Any) -> Task:
     """``dynamodb:putItem``, optionally conditional."""
-    parameters = _request(table, {"Item": item}, names=names, values=values,
+    parameters = request(table, {"Item": item}, names=names, values=values,
                           expressions={"ConditionExpression": condition}, options={})
     return Task(name, resource=ARN + "putItem", parameters=parameters, **state)
 
@@ -76,7 +77,7 @@ def update_item(name: str, *, table: str, key: dict[str, Any], update: str,
     With ``wait_for_task_token`` the write runs through the SDK integration and the
     state then waits until ``$$.Task.Token`` (which the write can store) is sent back.
     """
-    parameters = _request(table, {"Key": key}, names=names, values=values,
+    parameters = request(table, {"Key": key}, names=names, values=values,
                           expressions={"UpdateExpression": update, "ConditionExpression": condition},
                           options={"ReturnValues": return_values})
     resource = SDK_ARN + "updateItem.waitForTaskToken" if wait_for_task_token else ARN + "updateItem"
@@ -87,6 +88,6 @@ def delete_item(name: str, *, table: str, key: dict[str, Any], condition: str | 
                 names: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
                 **state: Any) -> Task:
     """``dynamodb:deleteItem``, optionally conditional."""
-    parameters = _request(table, {"Key": key}, names=names, values=values,
+    parameters = request(table, {"Key": key}, names=names, values=values,
                           expressions={"ConditionExpression": condition}, options={})
     return Task(name, resource=ARN + "deleteItem", parameters=parameters, **state)

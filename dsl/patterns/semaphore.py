@@ -28,7 +28,16 @@ An owner *holds* a slot when it is in ``lockowners`` and not in ``lockwaiters``.
   it finds its slot when its bounded park times out.
 * A parked execution costs two history events however long it waits; the park is
   bounded (``park_seconds``), after which the execution checks whether it was handed
-  the slot and otherwise polls every ``poll_seconds``.
+  the slot and otherwise polls every ``poll_seconds``. Every loop of waiting adds its
+  history events to ``$.lock.events``; once that reaches ``history_budget`` the execution
+  fails with ``Semaphore.WaitTimeout``, cleanly, before Step Functions' 25,000-event limit.
+* **Redrive** re-runs a failed execution from its unsuccessful state with the same ARN, so
+  a redriven work Task would run without the slot a cleanup already released. Every
+  holding state records ``$$.Execution.RedriveCount`` in ``$.lock.redrive``; the work
+  Task's Arguments are guarded (:meth:`Semaphore.unless_redriven`) so that a redriven
+  execution fails them (``States.QueryEvaluationError``) before any work runs, and
+  :meth:`Semaphore.hold` sends it back to acquire a slot again. The cleanup checks that
+  the execution still ended before releasing it (a redrive may have revived it).
 
 No state reads the item and decides on what it read: every decision is a conditional
 write, which DynamoDB evaluates on the latest committed item (strongly consistent).
@@ -36,13 +45,15 @@ write, which DynamoDB evaluates on the latest committed item (strongly consisten
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from dsl.conditions import Condition, Var
+from dsl.errors import InvalidField
 from dsl.integrations import dynamodb, stepfunctions
-from dsl.paths import Context, P
-from dsl.states import Chain, Choice, Map, Pass, State, Succeed, Task, Wait
+from dsl.paths import Context, P, jsonata
+from dsl.states import Chain, Choice, Fail, Map, Pass, State, Succeed, Task, Wait
 from dsl.workflow import DataFile, Workflow
 
 CONDITION_FAILED = dynamodb.CONDITION_FAILED
@@ -55,13 +66,38 @@ EVENT_EXECUTION = P("$.detail.executionArn")
 LOCK = "$.lock"
 LOCK_OWNER = P("$.lock.owner")
 SUCCESSOR = "$.successor"
-# The states after which this execution holds a slot record who holds it.
-_HOLDING: dict[str, Any] = {"result_selector": {"owner": Context.execution_id}, "result_path": LOCK}
+# The states after which this execution holds a slot record who holds it, and in which
+# redrive of the execution (0 before any) it acquired it.
+_HOLDING: dict[str, Any] = {"result_selector": {"owner": Context.execution_id,
+                                                "redrive": Context.execution_redrive_count},
+                            "result_path": LOCK}
+# What a JSONata expression that fails raises (catchable, unlike States.Runtime).
+QUERY_FAILED = "States.QueryEvaluationError"
+WAIT_TIMEOUT = "Semaphore.WaitTimeout"
+_REDRIVE_GUARD = "$states.context.Execution.RedriveCount > $states.input.lock.redrive"
+# History events each state type adds at most once per visit (a Task: entered, scheduled,
+# started, submitted, succeeded or failed, exited); retries of a transient error add 3
+# more each and come out of the budget's margin below the 25,000-event limit.
+_EVENTS = {Task: 6, Wait: 2, Choice: 2}
+HISTORY_LIMIT = 25_000
 HOLDS = "attribute_exists(#o.#me) AND NOT contains(#w, :me)"
 
 
 @dataclass(frozen=True, kw_only=True)
-class Semaphore:
+class LockTable:
+    """Where a semaphore lives, whatever its layout: the table, the lock's name, the counter
+    item's attribute names, and how long a cleanup waits for a stopped execution's work."""
+
+    table: str = "${SF_TableSemaphore}"
+    lock_name: str = "${SF_LockName}"
+    key_attribute: str = "LockName"
+    count_attribute: str = "currentlockcount"
+    limit_attribute: str = "locklimit"
+    stop_grace_seconds: int = 90
+
+
+@dataclass(frozen=True, kw_only=True)
+class Semaphore(LockTable):
     """A counting semaphore named ``lock_name`` in ``table``; the limit lives in the lock item.
 
     ``park_seconds`` bounds one park (a lost wake-up costs at most that long);
@@ -71,11 +107,6 @@ class Semaphore:
     at least the TimeoutSeconds of any work Task (and the function's own timeout below that).
     """
 
-    table: str = "${SF_TableSemaphore}"
-    lock_name: str = "${SF_LockName}"
-    key_attribute: str = "LockName"
-    count_attribute: str = "currentlockcount"
-    limit_attribute: str = "locklimit"
     owners_attribute: str = "lockowners"
     waiters_attribute: str = "lockwaiters"
     tokens_attribute: str = "waitertokens"
@@ -83,7 +114,12 @@ class Semaphore:
     poll_seconds: int = 15
     missing_item_wait_seconds: int = 60
     retry_wait_seconds: int = 2
-    stop_grace_seconds: int = 90
+    history_budget: int = 24_000
+
+    def __post_init__(self) -> None:
+        if not 0 < self.history_budget < HISTORY_LIMIT:
+            raise InvalidField(f"history_budget must be between 1 and {HISTORY_LIMIT - 1} (the "
+                               f"history events an execution may spend waiting); got {self.history_budget}")
 
     @property
     def key(self) -> dict[str, Any]:
@@ -172,7 +208,7 @@ class Semaphore:
         queued = self._probe(
             "Check Still Queued", condition="attribute_exists(#o.#me)", result_path=None,
             comment="Not holding: is this execution still queued (then a slot will be handed to it)?")
-        poll = Wait("Wait While Queued", seconds=self.poll_seconds,
+        poll = Wait("Wait While Queued", seconds=self.poll_seconds, query_language="JSONata",
                     comment="Queued without a live task token: check again later.")
         item = dynamodb.get_item(
             "Check Lock Item", table=self.table, key=self.key, consistent_read=True,
@@ -181,14 +217,20 @@ class Semaphore:
             comment="Neither acquired nor queued: the lock changed between the two writes (try "
                     "again at once), or the lock item is missing (wait for deploy to restore it).")
         missing = Wait("Wait For Lock Item", seconds=self.missing_item_wait_seconds,
+                       query_language="JSONata",
                        comment="The lock item is missing: nobody can acquire until it is restored.")
-        retry = Wait("Wait Before Retry", seconds=self.retry_wait_seconds,
+        retry = Wait("Wait Before Retry", seconds=self.retry_wait_seconds, query_language="JSONata",
                      comment="Refused twice in a row, or the park itself failed (e.g. the queue no "
                              "longer fits in the item): pause before trying again.")
-        retry.next(acquire)
         exists = Choice("Lock Item Exists?").when(Var("$.lockitem.Item").is_present(), retry) \
             .otherwise(missing)
-        missing.next(acquire)
+        too_long = Fail("Lock Wait Too Long", error=WAIT_TIMEOUT,
+                        cause="Waited for a slot until the execution history neared Step Functions' "
+                              "25,000-event limit; start a new execution.")
+        keep_trying = self._within_budget("Keep Trying?", acquire, too_long)
+        keep_waiting = self._within_budget("Keep Waiting?", granted, too_long)
+        retry.next(keep_trying)
+        missing.next(keep_trying)
         # Acquire first: parking first saves a write per contended execution, but when many
         # start at once on an empty lock it leaves the slots empty until the parks come back.
         acquire.catch([CONDITION_FAILED], park, result_path=None)
@@ -199,9 +241,17 @@ class Semaphore:
         granted.catch([CONDITION_FAILED], queued, result_path=None)
         queued.catch([CONDITION_FAILED], item, result_path=None)
         queued.next(poll)
-        poll.next(granted)
+        poll.next(keep_waiting)
         item.next(exists)
+        _charge_loops([poll, keep_waiting, granted, queued],
+                      [retry, missing, keep_trying, acquire, park, again, park_again, granted, queued,
+                       item, exists])
         return Chain(acquire, (acquire, park, again, park_again, granted))
+
+    def _within_budget(self, name: str, target: State, too_long: State) -> Choice:
+        return Choice(name, comment="Go on waiting while the events spent waiting leave room below "
+                                    "the history limit.") \
+            .when(Var(f"{LOCK}.events") < self.history_budget, target).otherwise(too_long)
 
     def release(self, then: State, *, suffix: str = "") -> Task:
         """The release chain for the owner in ``$.lock.owner``; every way out goes to ``then``.
@@ -240,7 +290,7 @@ class Semaphore:
         # local engine under load): try a little longer before asking whether the waiter ended.
         wake.retry(list(stepfunctions.TOKEN_GONE), interval=1, max_attempts=3, backoff=2.0)
         _retry_sdk(wake)
-        check = _describe_owner(
+        check = describe_owner(
             f"Check Next Waiter{suffix}", execution=P(f"{SUCCESSOR}.owner"),
             comment="The waiter could not be woken: did it end (release its slot) or is it running "
                     "(it finds the slot itself when its park times out)?")
@@ -258,6 +308,43 @@ class Semaphore:
         check.next(running)
         return handover
 
+    @staticmethod
+    def unless_redriven(expression: str) -> str:
+        """A JSONata ``{% %}`` value: ``expression``, unless the execution was redriven after
+        it acquired its slot; then evaluating it fails (``States.QueryEvaluationError``)
+        before the Task runs.
+
+        Use it in the work Task's ``Arguments`` (the work Task uses JSONata): a redrive
+        restarts the Task that failed, skipping the acquire before it, and the cleanup may
+        already have given its slot away. :meth:`hold` catches the error and acquires again.
+        """
+        return jsonata(f"{_REDRIVE_GUARD} ? $error('redriven after its slot may have been released: "
+                       f"acquire again') : {expression.strip()}")
+
+    def hold(self, work: Task, *, then: State, failed: State) -> Chain:
+        """Acquire, ``work``, release, then ``then``; a failed ``work`` releases, then ``failed``.
+
+        ``work`` is a JSONata Task whose Arguments use :meth:`unless_redriven`. Its error output
+        is kept in ``$.workerror`` for ``failed`` (e.g. a Fail with ``ErrorPath``). A redriven
+        execution that restarts at ``work`` goes back to acquire a slot first.
+        """
+        if _REDRIVE_GUARD not in json.dumps(work.arguments):
+            raise InvalidField("the work Task must build its Arguments with Semaphore.unless_redriven(...): "
+                               "a redriven execution would run it without a slot", state=work.name,
+                               site=work.site)
+        acquire = self.acquire()
+        keep_error = jsonata("$merge([$states.input, {'workerror': $states.errorOutput}])")
+        on_failure = self.release(failed, suffix=" After Failure")
+        redriven = Choice("Redriven Without Slot?", query_language="JSONata",
+                          comment="The work's Arguments refused to run: acquire again if the execution "
+                                  "was redriven since it acquired, else it is a real failure.") \
+            .when(Condition.jsonata(_REDRIVE_GUARD), acquire,
+                  output=jsonata("$sift($states.input, function($v, $k) { $k != 'workerror' })")) \
+            .otherwise(on_failure)
+        work.catch([QUERY_FAILED], redriven, output=keep_error)
+        work.catch(["States.ALL"], on_failure, output=keep_error)
+        return acquire >> work >> self.release(then)
+
     def _grace(self, name: str, release: State, *, comment: str) -> Wait:
         """Wait ``stop_grace_seconds`` (a stopped execution's work may still run), then release."""
         grace = Wait(name, seconds=self.stop_grace_seconds, comment=comment)
@@ -270,11 +357,19 @@ class Semaphore:
         start = Pass("Read Owner", parameters={"owner": owner}, result_path=LOCK,
                      comment="The execution that ended, as the owner to release.")
         release = self.release(done)
-        grace = self._grace("Wait For Work To End", release,
+        check = _retry_sdk(stepfunctions.describe_execution(
+            "Check Owner Ended", execution=LOCK_OWNER, result_selector={"status": P("$.Status")},
+            result_path="$.owner",
+            comment="A redrive may have revived the execution since the event: release only if it "
+                    "is still not RUNNING (if this check fails, release: the event said it ended)."))
+        check.catch(["States.ALL"], release, result_path=None)
+        check.next(Choice("Owner Redriven?").when(Var("$.owner.status") == "RUNNING", done)
+                   .otherwise(release))
+        grace = self._grace("Wait For Work To End", check,
                             comment="A stopped or timed-out execution's Lambda may still run: wait "
                                     "until its Task timeout has passed before its slot goes to "
                                     "someone else.")
-        stopped = Choice("Stopped or Timed Out?").when(_stopped("$.detail.status"), grace).otherwise(release)
+        stopped = Choice("Stopped or Timed Out?").when(stopped_status("$.detail.status"), grace).otherwise(check)
         return Workflow(name, start >> stopped,
                         comment="Releases (hands over) the slot of a semaphore execution that ended "
                                 "FAILED, TIMED_OUT or ABORTED (started by an EventBridge rule); a queued "
@@ -292,13 +387,13 @@ class Semaphore:
             result_selector={"owners": P(f"$.Item.{self.owners_attribute}.M")}, result_path="$.lockitem",
             comment="Every owner (holders and queued), read consistently.")
         done = Succeed("Owner Checked")
-        describe = _describe_owner("Describe Owner", execution=P("$.owner"))
+        describe = describe_owner("Describe Owner", execution=P("$.owner"))
         describe.catch(["States.ALL"], done, result_path=None)
         release = self.release(done, suffix=" For Owner")
         grace = self._grace("Wait For Owner Work To End", release,
                             comment="A stopped or timed-out owner's Lambda may still run (see the cleanup).")
         running = Choice("Owner Running?").when(Var(f"{LOCK}.status") == "RUNNING", done) \
-            .when(_stopped(f"{LOCK}.status"), grace).otherwise(release)
+            .when(stopped_status(f"{LOCK}.status"), grace).otherwise(release)
         owners = Pass("List Owners", query_language="JSONata",
                       output="{% $keys($states.input.lockitem.owners) %}",
                       comment="The owner ARNs as a list (JSONata: JSONPath cannot list map keys).")
@@ -328,7 +423,21 @@ class Semaphore:
         return DataFile(file_name, {"ScheduleExpression": schedule, "Target": target_file})
 
 
-def _stopped(status: str) -> Condition:
+def _charge_loops(*loops: list[State]) -> None:
+    """Make each Wait of a waiting loop add the loop's history events to ``$.lock.events``.
+
+    A loop's cost is what one turn through all its states can add (see ``_EVENTS``); a Wait
+    shared by two loops would be charged by the last, so loops list their own Waits only.
+    """
+    for states in loops:
+        cost = sum(_EVENTS[type(state)] for state in states)
+        for wait in (state for state in states if isinstance(state, Wait)):
+            wait.output = jsonata(
+                "$merge([$states.input, {'lock': {'events': "
+                f"($states.input.lock.events ? $states.input.lock.events : 0) + {cost}}}}}])")
+
+
+def stopped_status(status: str) -> Condition:
     """The execution status at ``status`` says it was stopped or timed out (its work may run on)."""
     return (Var(status) == "ABORTED") | (Var(status) == "TIMED_OUT")
 
@@ -339,7 +448,7 @@ def _retry_sdk(task: Task) -> Task:
     return task
 
 
-def _describe_owner(name: str, *, execution: P, comment: str | None = None) -> Task:
+def describe_owner(name: str, *, execution: P, comment: str | None = None) -> Task:
     """DescribeExecution of ``execution``, kept as ``$.lock`` = {owner, status}: the owner to
     release next if it is no longer RUNNING."""
     return _retry_sdk(stepfunctions.describe_execution(

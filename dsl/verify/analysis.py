@@ -124,6 +124,7 @@ def analyse(graph: Graph, recognition: Recognition, tracked: Tracked, acquires: 
         and op.owner.where == tracked.owner.where)}
     binding = Binding(alias, tracked.owner.expr, frozenset(n for n, op in ops.items() if op.owner != tracked.owner)) \
         if alias is not None else None
-    choices = ownership_tests(graph, recognition.ops, tracked.owner, acquires)
+    choices = ownership_tests(graph, recognition.ops, tracked.owner, acquires,
+                              alias=alias.expr if alias is not None else None)
     flow = build_flow(graph, ops, choices, impossible, binding)
     return Analysis(graph, tracked, ops, recognition.ops, flow, search(flow, start_fact), alias)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, Node
+from dsl.verify.jsonata_output import replaced_fields
 from dsl.verify.lockops import LockOp
 from dsl.verify.refs import canonical
 
@@ -27,22 +28,33 @@ __all__ = ["KEEP", "OTHER", "SELF", "TO_OTHER", "TO_SELF", "Alias", "edge_effect
 OTHER, SELF = 0, 1  # bindings
 KEEP, TO_OTHER, TO_SELF = 0, 1, 2  # effects of a transition on the binding
 
-_ALIAS = re.compile(r"^\{input((?:\.[A-Za-z0-9_]+)+)\}$")
+_ALIAS = re.compile(r"\{input((?:\.[A-Za-z0-9_]+)+)\}")
 _STEP = re.compile(r"\.([A-Za-z0-9_]+)|\['([^']*)'\]")
 _KEEPING_TYPES = ("Choice", "Wait", "Succeed", "Fail")
+_INPUT = "{% $states.input %}"  # a JSONata state's output when it has no Output
 
 
 @dataclass(frozen=True)
 class Alias:
-    """An owner expression read from the state input (``{input.lock.owner}``) and its steps."""
+    """An owner expression read from the state input and its steps: ``{input.lock.owner}``, or a
+    larger expression with one such reference (``States.Format('lock#{}', {input.lock.owner})``:
+    a holder item's key), ``ref`` being that reference."""
 
     expr: str
     steps: tuple[str, ...]
+    ref: str = ""
+
+    def names(self, owner: str, written: str) -> bool:
+        """Whether ``expr`` names ``owner`` once ``written`` (a canonical reference) is at the alias."""
+        return self.expr.replace(self.ref or self.expr, written) == owner
 
 
 def _alias(expr: str) -> Alias | None:
-    match = _ALIAS.match(expr)
-    return Alias(expr, tuple(match.group(1)[1:].split("."))) if match else None
+    matches = list(_ALIAS.finditer(expr))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    return Alias(expr, tuple(match.group(1)[1:].split(".")), match.group(0))
 
 
 def steps_of(path: object) -> tuple[str, ...] | None:
@@ -92,22 +104,22 @@ def _result_effect(node: Node, alias: Alias, owner: str) -> int:
     if isinstance(where, int):
         effect = where
     elif node.type == "Pass":
-        effect = _pass_value(state, where, owner)
+        effect = _pass_value(state, where, alias, owner)
     else:
         reference = _template_value(state.get("ResultSelector"), where)
         # In a ResultSelector, $ is the task's result; only context references can name the owner.
-        effect = TO_SELF if reference is not None and reference.startswith("$$") and canonical(reference) == owner \
-            else TO_OTHER
+        effect = TO_SELF if reference is not None and reference.startswith("$$") \
+            and alias.names(owner, canonical(reference)) else TO_OTHER
     return effect if state.get("OutputPath", "$") == "$" else TO_OTHER
 
 
-def _pass_value(state: Mapping[str, Any], rest: tuple[str, ...], owner: str) -> int:
+def _pass_value(state: Mapping[str, Any], rest: tuple[str, ...], alias: Alias, owner: str) -> int:
     if "Parameters" in state:
         reference = _template_value(state["Parameters"], rest)
         input_path = state.get("InputPath")
         written = canonical(reference, input_path=input_path if isinstance(input_path, str) else None) \
             if reference is not None else None
-        return TO_SELF if written == owner else TO_OTHER
+        return TO_SELF if written is not None and alias.names(owner, written) else TO_OTHER
     if "Result" not in state and not rest and state.get("InputPath", "$") == "$":
         return KEEP  # the whole input is passed on unchanged
     return TO_OTHER
@@ -119,8 +131,7 @@ def edge_effect(node: Node, edge: Edge, alias: Alias, owner: str) -> int:
         return KEEP
     state = node.state
     if node.query_language == "JSONata":
-        return KEEP if node.type in ("Pass", *_KEEPING_TYPES) and "Output" not in state \
-            and edge.kind is not EdgeKind.CATCH else TO_OTHER
+        return _jsonata_effect(node, edge, alias)
     if edge.kind is EdgeKind.CATCH:
         catchers = state.get("Catch")
         catcher = catchers[edge.index] if isinstance(catchers, list) and edge.index < len(catchers) else {}
@@ -129,6 +140,26 @@ def edge_effect(node: Node, edge: Edge, alias: Alias, owner: str) -> int:
     if node.type in _KEEPING_TYPES:
         return KEEP if state.get("InputPath", "$") == "$" and state.get("OutputPath", "$") == "$" else TO_OTHER
     return _result_effect(node, alias, owner)
+
+
+def _jsonata_effect(node: Node, edge: Edge, alias: Alias) -> int:
+    """A JSONata state keeps the alias when its Output (the state's, the Catcher's or the Choice
+    rule's, by ``edge``) passes the alias's top-level field on unchanged."""
+    state = node.state
+    if edge.kind is EdgeKind.CATCH:
+        catchers = state.get("Catch")
+        catcher = catchers[edge.index] if isinstance(catchers, list) and edge.index < len(catchers) else {}
+        output = catcher.get("Output") if isinstance(catcher, Mapping) else None  # none: the error output
+    elif edge.kind is EdgeKind.CHOICE:
+        rules = state.get("Choices")
+        rule = rules[edge.index] if isinstance(rules, list) and edge.index < len(rules) else {}
+        output = rule.get("Output", _INPUT) if isinstance(rule, Mapping) else None
+    elif node.type in ("Pass", *_KEEPING_TYPES):
+        output = state.get("Output", _INPUT)
+    else:
+        output = state.get("Output")  # none: a Task's output is its result
+    replaced = replaced_fields(output)
+    return KEEP if replaced is not None and alias.steps and alias.steps[0] not in replaced else TO_OTHER
 
 
 def touches(graph: Graph, node: Node, alias: Alias, owner: str, ops: Mapping[str, LockOp]) -> bool:

@@ -26,6 +26,7 @@ from dsl.verify.grace import grace_findings
 from dsl.verify.lockops import RELEASING, LockOp, OpKind, Owner, recognise
 from dsl.verify.reconciler import reconciler_findings
 from dsl.verify.refs import event_owner
+from dsl.verify.revived import revived_edges
 from dsl.verify.rules import VerifyFinding, finding
 
 __all__ = ["STATUSES", "coverage_findings"]
@@ -114,8 +115,10 @@ def _cleanup_workflow(analysis: Analysis, cleanup: Mapping[str, Any], start: str
         out.append(finding("LOCK-CLEANUP", "", f"the cleanup workflow releases no slot of lock {tracked.lock}",
                            document="cleanup"))
         return out
+    # A branch for an owner found RUNNING again (redriven) is not a leak: it releases itself.
+    owners = {expected, *(op.owner.expr for op in releases if op.owner is not None)}
     inner = analyse(graph, recognition, Tracked(tracked.lock, wanted), acquires, start_fact=HELD,
-                    impossible=not_for_events(graph))
+                    impossible=not_for_events(graph) | revived_edges(graph, owners))
     if not any(inner.is_owner(op) for op in releases):
         op = releases[0]
         out.append(finding(

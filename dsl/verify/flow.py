@@ -230,12 +230,13 @@ def build_flow(graph: Graph, ops: Mapping[str, LockOp], choices: Mapping[Edge, R
                 table = NOWHERE
             elif op is not None and op.kind in _OP_KINDS:
                 table = _op_table(op, node, edge)
-            elif edge in choices:
+            elif edge in choices and (binding is not None or not choices[edge].via_alias):
                 table, stale = _choice_table(choices[edge])
             if binding is None:
                 add(source, entry[edge.target], (edge,), table, stale)
                 continue
-            own = IDENTITY if node.id in binding.via_alias and table is not NOWHERE else table
+            aliased = node.id in binding.via_alias or (edge in choices and choices[edge].via_alias)
+            own = IDENTITY if aliased and table is not NOWHERE else table
             effect = edge_effect(node, edge, binding.alias, binding.owner)
             add(source, entry[edge.target], (edge,), _lift((own, table), effect), stale)
         if node.is_container:

@@ -12,7 +12,8 @@ slot per owner. Recognition reads each DynamoDB Task (optimized
 * RELEASE: the counter goes down and that owner's slot is removed;
 * TRANSFER: one owner's slot is removed and another's added, count unchanged
   (a hand-off: a release for the owner giving the slot away);
-* READ: a getItem of the lock item (with its projection and consistency);
+* READ: a getItem of the lock item (with its projection and consistency), or of
+  an owner's holder item (its presence is the slot);
 * DECREMENT / ANON_ACQUIRE / OWNER_ONLY: half of a lock operation (the
   counter moves without an owner, or an owner without the counter);
 * REFRESH: an owner's slot is rewritten under a condition that it exists
@@ -563,6 +564,24 @@ def _read(node: Node, item: Item, call: _Call, known: dict[Item, tuple[str, set[
                   consistent=consistent is True, projection=projection)
 
 
+def _holder_read(node: Node, item: Item, call: _Call, ops: Iterable[LockOp]) -> LockOp | None:
+    """A getItem of an owner's holder item (one item per holder): a READ of that owner's slot,
+    ``owner`` set and no projection (the item's presence is the slot)."""
+    key, _, _ = call.field("Key")
+    found = _holder(call, item.table, key, [k for k, _ in item.key]) if isinstance(key, Mapping) \
+        and len(item.key) == 1 else None
+    if found is None:
+        return None
+    owner = found[0]
+    lock = next((op for op in ops if op.owner is not None and op.owner.where == owner.where
+                 and op.counter is not None), None)
+    if lock is None:
+        return None
+    consistent, _, _ = call.field("ConsistentRead")
+    return LockOp(node=node.id, kind=OpKind.READ, item=lock.item, counter=lock.counter, owner=owner,
+                  consistent=consistent is True)
+
+
 def _receive(node: Node, owners: set[str]) -> str | None:
     """The owner a ``.waitForTaskToken`` park announces together with its task token, if any."""
     resource = node.resource or ""
@@ -641,6 +660,9 @@ def recognise(graph: Graph, *, related: Iterable[LockOp] = ()) -> Recognition:
                             found = _read(node, item, call, known)
                         except ExpressionError as exc:
                             problems.append(Problem(node.id, exc.message))
+                        break
+                    found = _holder_read(node, item, call, [*related, *ops.values()])
+                    if found is not None:
                         break
             if found is not None:
                 ops[node.id] = found

@@ -1,4 +1,5 @@
-"""Which Choice branches mean "this owner holds a slot" after reading the lock item.
+"""Which Choice branches mean "this owner holds a slot" after reading the lock item
+(or the owner's holder item, in a lock with one item per holder).
 
 A machine that lost an acquire's response reads the lock item (projecting
 its own slot) and branches on the result. Rather than trusting state names
@@ -30,6 +31,7 @@ _MAX_DEPTH = 32
 _MAX_WAIT_CHAIN = 8
 _OWNER_NAME = "arn:aws:states:us-east-1:111122223333:execution:machine:run-1"
 _TIMESTAMP = "2024-01-01T00:00:00.000Z"
+_KEY_NAME = "LockName"
 _TIME_REFS = ("State.EnteredTime", "Execution.StartTime")
 
 
@@ -47,6 +49,7 @@ class Refinement:
     verdict: Verdict
     read: str
     consistent: bool
+    via_alias: bool = False  # the read names the owner through the alias: it decides only while bound
 
 
 class Undecided(Exception):
@@ -244,8 +247,10 @@ def _source_read(graph: Graph, choice: Node, reads: Mapping[str, LockOp]) -> Loc
     return None
 
 
-def _worlds(graph: Graph, read: LockOp, samples: list[Any]) -> tuple[list[tuple[Any, str]], list[tuple[Any, str]]]:
-    """(present worlds, absent worlds) as (choice input, result path prefix)."""
+def _worlds(graph: Graph, read: LockOp, present_results: Iterable[Any],
+            absent_results: Iterable[Any]) -> tuple[list[tuple[Any, str]], list[tuple[Any, str]]]:
+    """(present worlds, absent worlds) as (choice input, result path prefix), from the read's
+    results where the slot exists and where it does not."""
     state = graph.node(read.node).state
     output_path = state.get("OutputPath", "$")
     if output_path != "$":
@@ -258,28 +263,40 @@ def _worlds(graph: Graph, read: LockOp, samples: list[Any]) -> tuple[list[tuple[
             return None  # the read state fails in this world: its Choice is not reached
         return _place(selected, state.get("ResultPath", "$"))
 
-    present = [w for v in samples if (w := world({"Item": {_OWNER_NAME: v}})) is not None]
-    absent_results: tuple[dict[str, Any], ...] = ({"Item": {}}, {})
+    present = [w for raw in present_results if (w := world(raw)) is not None]
     absent = [w for raw in absent_results if (w := world(raw)) is not None]
     return present, absent
 
 
+def _results(read: LockOp, acquires: Iterable[LockOp]) -> tuple[list[Any], list[Any]]:
+    """What ``read`` returns where the slot exists and where it does not."""
+    if _is_holder(read):
+        # A holder item: present (whatever the projection keeps of it) or missing.
+        return [{"Item": {}}, {"Item": {_KEY_NAME: {"S": _OWNER_NAME}}}], [{}]
+    return [{"Item": {_OWNER_NAME: v}} for v in _samples(acquires)], [{"Item": {}}, {}]
+
+
+def _is_holder(op: LockOp) -> bool:
+    return op.owner is not None and op.owner.where.startswith("item ")
+
+
 def ownership_tests(graph: Graph, ops: Mapping[str, LockOp], owner: Owner,
-                    acquires: Iterable[LockOp]) -> dict[Edge, Refinement]:
+                    acquires: Iterable[LockOp], *, alias: str | None = None) -> dict[Edge, Refinement]:
     """Choice edges that decide on ``owner``'s slot, with what each one means.
 
     ``ops`` are the document's lock operations by node id; ``acquires`` the
-    family's acquires of the lock (what a slot holds).
+    family's acquires of the lock (what a slot holds); ``alias`` an owner
+    expression that names the owner while the flow's alias binding holds (a
+    holder-item read through it refines only then).
     """
-    reads = {op.node: op for op in ops.values() if op.kind is OpKind.READ and len(op.projection) == 1
-             and op.projection[0].dynamic and any(p.dynamic and p.name == owner.expr
-                                                   for p in op.projection[0].parts)}
+    reads = {op.node: op for op in ops.values() if op.kind is OpKind.READ and (
+        (len(op.projection) == 1 and op.projection[0].dynamic
+         and any(p.dynamic and p.name == owner.expr for p in op.projection[0].parts))
+        or (_is_holder(op) and op.owner is not None and op.owner.where == owner.where
+            and op.owner.expr in (owner.expr, alias)))}
     if not reads:
         return {}
-    try:
-        samples = _samples(acquires)
-    except Undecided:
-        return {}
+    acquires = list(acquires)
     out: dict[Edge, Refinement] = {}
     for choice in graph.states():
         if choice.type != "Choice" or choice.kind is not NodeKind.STATE:
@@ -288,7 +305,7 @@ def ownership_tests(graph: Graph, ops: Mapping[str, LockOp], owner: Owner,
         if read is None:
             continue
         try:
-            present, absent = _worlds(graph, read, samples)
+            present, absent = _worlds(graph, read, *_results(read, acquires))
             taken_present = {choice_taken(choice, doc, prefix) for doc, prefix in present}
             taken_absent = {choice_taken(choice, doc, prefix) for doc, prefix in absent}
         except Undecided:
@@ -297,8 +314,9 @@ def ownership_tests(graph: Graph, ops: Mapping[str, LockOp], owner: Owner,
             index = edge.index if edge.kind is EdgeKind.CHOICE else -1 if edge.kind is EdgeKind.DEFAULT else None
             if index is None:
                 continue
+            via_alias = read.owner is not None and _is_holder(read) and read.owner.expr != owner.expr
             if index in taken_present and index not in taken_absent:
-                out[edge] = Refinement(Verdict.PRESENT, read.node, read.consistent)
+                out[edge] = Refinement(Verdict.PRESENT, read.node, read.consistent, via_alias)
             elif index in taken_absent and index not in taken_present:
-                out[edge] = Refinement(Verdict.ABSENT, read.node, read.consistent)
+                out[edge] = Refinement(Verdict.ABSENT, read.node, read.consistent, via_alias)
     return out

@@ -48,8 +48,10 @@ def _all_shims() -> tuple[Shim, ...]:
         execution_names,
         inline_map_concurrency,
         interruptible_retry,
+        jsonata_errors,
         jsonata_python,
         lambda_unknown_error,
+        redrive,
         runtime_errors,
         stop_interrupts_tasks,
         stop_wins,
@@ -73,6 +75,9 @@ def _all_shims() -> tuple[Shim, ...]:
         string_output,
         stop_wins,
         stop_interrupts_tasks,
+        # After context_timestamps (same ExecutionWorker method) and string_output (same response).
+        redrive,
+        jsonata_errors,
     )
 
 

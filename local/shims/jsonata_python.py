@@ -4,8 +4,8 @@ AWS: evaluates JSONata 2.0 expressions.
 moto 5.2.5: evaluates them through a JVM bridge it never initialises; every expression
 fails with `'NoneType' object is not callable` (a `States.Runtime` error).
 Shim: evaluate with `jsonata-python` (pure Python JSONata). An evaluation error keeps
-moto's `JSONataException` and so surfaces as `States.Runtime`, where AWS reports
-`States.QueryEvaluationError` (listed in the README's fidelity table).
+moto's `JSONataException`; :mod:`local.shims.jsonata_errors` then names it
+`States.QueryEvaluationError`, as AWS does.
 """
 
 from __future__ import annotations

@@ -104,9 +104,12 @@ def test_acquire_tests_the_items_limit_and_never_creates_the_item(docs: dict[str
     assert item["Parameters"]["ConsistentRead"] is True and item["Next"] == "Lock Item Exists?"
     assert states["Lock Item Exists?"]["Choices"] == [
         {"Variable": "$.lockitem.Item", "IsPresent": True, "Next": "Wait Before Retry"}]
-    assert states["Wait Before Retry"]["Next"] == "Acquire Lock" and states["Wait Before Retry"]["Seconds"] > 0
+    assert states["Wait Before Retry"]["Next"] == "Keep Trying?" and states["Wait Before Retry"]["Seconds"] > 0
     assert states["Lock Item Exists?"]["Default"] == "Wait For Lock Item"
-    assert states["Wait For Lock Item"]["Next"] == "Acquire Lock"
+    assert states["Wait For Lock Item"]["Next"] == "Keep Trying?"
+    assert states["Keep Trying?"]["Choices"] == [
+        {"Variable": "$.lock.events", "NumericLessThan": 24000, "Next": "Acquire Lock"}]
+    assert states["Keep Trying?"]["Default"] == "Lock Wait Too Long"
 
 
 def test_a_refused_acquire_parks_with_its_task_token_and_bounded(docs: dict[str, Any]) -> None:
@@ -142,9 +145,10 @@ def test_already_mine_is_decided_by_dynamodb_not_by_matching_z(docs: dict[str, A
     assert queued["Parameters"]["ConditionExpression"] == "attribute_exists(#o.#me)"
     assert queued["Next"] == "Wait While Queued"
     assert [(c["ErrorEquals"], c["Next"]) for c in queued["Catch"]] == [([CONDITION_FAILED], "Check Lock Item")]
-    assert states["Wait While Queued"] == {
-        "Type": "Wait", "Comment": states["Wait While Queued"]["Comment"], "Seconds": 15,
-        "Next": "Check Lock Granted"}
+    poll = states["Wait While Queued"]
+    assert poll["Seconds"] == 15 and poll["Next"] == "Keep Waiting?" and poll["QueryLanguage"] == "JSONata"
+    assert states["Keep Waiting?"]["Choices"] == [
+        {"Variable": "$.lock.events", "NumericLessThan": 24000, "Next": "Check Lock Granted"}]
     # Only a write that DynamoDB applied for this execution leads to the work, and each
     # records the owner the release will free.
     into_work = {name for name, state in states.items() if WORKER in _targets(state)}
@@ -152,7 +156,8 @@ def test_already_mine_is_decided_by_dynamodb_not_by_matching_z(docs: dict[str, A
     for name in into_work:
         assert states[name]["Next"] == WORKER
         assert WORKER not in {c["Next"] for c in states[name].get("Catch", [])}
-        assert states[name]["ResultSelector"] == {"owner.$": "$$.Execution.Id"}
+        assert states[name]["ResultSelector"] == {"owner.$": "$$.Execution.Id",
+                                                  "redrive.$": "$$.Execution.RedriveCount"}
         assert states[name]["ResultPath"] == "$.lock"
 
 
@@ -216,10 +221,13 @@ def test_work_runs_the_lambda_with_service_retries(docs: dict[str, Any]) -> None
     states = docs["dynamodb-semaphore.asl.json"]["States"]
     assert "Do Work" not in states and all(s["Type"] != "Parallel" for s in states.values())
     task = states[WORKER]
-    assert task["Resource"] == "arn:aws:states:::lambda:invoke"
-    assert task["Parameters"]["FunctionName"] == "${SF_LambdaARN}"
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke" and task["QueryLanguage"] == "JSONata"
+    assert task["Arguments"]["FunctionName"] == "${SF_LambdaARN}"
+    # A redriven execution's Arguments fail before the Lambda runs (it acquires again first).
+    assert task["Arguments"]["Payload"].startswith(
+        "{% $states.context.Execution.RedriveCount > $states.input.lock.redrive ? $error(")
     # Its result goes beside $.lock, which the release reads.
-    assert task["ResultPath"] == "$.work"
+    assert task["Output"] == "{% $merge([$states.input, {'work': {'payload': $states.result.Payload}}]) %}"
     assert task["TimeoutSeconds"] == 90
     retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
     assert retried and all(e.startswith("Lambda.") for e in retried)
@@ -230,9 +238,13 @@ def test_work_runs_the_lambda_with_service_retries(docs: dict[str, Any]) -> None
 def test_a_failed_worker_releases_at_once_then_fails_with_its_own_error(
         docs: dict[str, Any]) -> None:
     states = docs["dynamodb-semaphore.asl.json"]["States"]
-    assert states[WORKER]["Catch"] == [{"ErrorEquals": ["States.ALL"],
-                                        "ResultPath": "$.workerror",
-                                        "Next": "Release Lock After Failure"}]
+    keep_error = "{% $merge([$states.input, {'workerror': $states.errorOutput}]) %}"
+    assert states[WORKER]["Catch"] == [
+        {"ErrorEquals": ["States.QueryEvaluationError"], "Output": keep_error, "Next": "Redriven Without Slot?"},
+        {"ErrorEquals": ["States.ALL"], "Output": keep_error, "Next": "Release Lock After Failure"}]
+    redriven = states["Redriven Without Slot?"]
+    assert redriven["Choices"][0]["Next"] == "Acquire Lock"
+    assert redriven["Default"] == "Release Lock After Failure"
     assert states["Release Lock After Failure"]["Parameters"] == states["Release Lock"]["Parameters"]
     _assert_release_copy(states, states, " After Failure", "Work Failed")
     assert states["Work Failed"] == {"Type": "Fail", "ErrorPath": "$.workerror.Error",
@@ -249,11 +261,19 @@ def test_cleanup_waits_for_a_stopped_executions_work_before_releasing(docs: dict
     assert stopped["Choices"] == [{"Or": [{"Variable": "$.detail.status", "StringEquals": "ABORTED"},
                                           {"Variable": "$.detail.status", "StringEquals": "TIMED_OUT"}],
                                    "Next": "Wait For Work To End"}]
-    assert stopped["Default"] == "Release Lock"
+    assert stopped["Default"] == "Check Owner Ended"
     # A stopped execution's Lambda runs on: wait at least as long as the work Task may take.
     work_timeout = docs["dynamodb-semaphore.asl.json"]["States"][WORKER]["TimeoutSeconds"]
     assert states["Wait For Work To End"]["Seconds"] >= work_timeout
-    assert states["Wait For Work To End"]["Next"] == "Release Lock"
+    assert states["Wait For Work To End"]["Next"] == "Check Owner Ended"
+    # A redrive may have revived the execution meanwhile: it then keeps its slot.
+    check = states["Check Owner Ended"]
+    assert check["Parameters"] == {"ExecutionArn.$": "$.lock.owner"} and check["ResultPath"] == "$.owner"
+    assert check["Next"] == "Owner Redriven?"
+    assert check["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": None, "Next": "Release Lock"}]
+    assert states["Owner Redriven?"]["Choices"] == [
+        {"Variable": "$.owner.status", "StringEquals": "RUNNING", "Next": "Success State"}]
+    assert states["Owner Redriven?"]["Default"] == "Release Lock"
 
 
 def test_cleanup_rule_covers_every_status_that_skips_the_release(docs: dict[str, Any]) -> None:

@@ -200,3 +200,93 @@ def test_200_executions_on_a_fresh_lock_at_once(tmp_path: Path) -> None:
     report = _run(tmp_path, 0.1, executions=200, limit=10, work=0.05, park_seconds=None)
     assert_promises_kept(report, 200, 10)
     assert report.never_acquired == report.by_status.get("ABORTED", 0) == 0
+
+
+def _histories_of(run: LocalRun, arns: list[str]) -> dict[str, list[dict[str, Any]]]:
+    sfn = run.server.client("stepfunctions")
+    return {arn: [event for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+                  for event in page["events"]] for arn in arns}
+
+
+def _entered(history: list[dict[str, Any]], state: str) -> int:
+    return sum(1 for event in history if event.get("stateEnteredEventDetails", {}).get("name") == state)
+
+
+def test_redrive_after_cleanup_acquires_again(tmp_path: Path) -> None:
+    """Executions stopped while working are redriven: one after its cleanup released its slot,
+    one at once (its cleanup still in its stop grace, so it finds the owner RUNNING again)."""
+    redriven: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[str, str] = {}
+
+    def redrive(run: LocalRun) -> None:
+        sfn = run.server.client("stepfunctions")
+        deadline = time.time() + 120
+        waiting = set()
+        while time.time() < deadline and len(seen) < 2:
+            for arn in list(run.started):
+                if arn in seen or arn in waiting:
+                    continue
+                if sfn.describe_execution(executionArn=arn)["status"] == "ABORTED":
+                    waiting.add(arn)
+            for arn in sorted(waiting):
+                owners = _lock_item(run).get("lockowners", {}).get("M", {})
+                # The first stopped is redriven at once, the second once its cleanup released it.
+                if not seen or arn not in owners:
+                    sfn.redrive_execution(executionArn=arn)
+                    seen[arn] = "at once" if not seen else "after cleanup"
+                    waiting.discard(arn)
+            time.sleep(0.05)
+
+    def redriven_ended(run: LocalRun) -> bool:
+        sfn = run.server.client("stepfunctions")
+        if len(seen) < 2 or any(sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" for arn in seen):
+            return False
+        redriven.update(_histories_of(run, list(seen)))
+        return True
+
+    report = _run(tmp_path, 0.0, stops=[StopRule(moment="working", count=2)], during=redrive,
+                  wait_for=redriven_ended)
+    assert_promises_kept(report, EXECUTIONS, LIMIT)
+    assert sorted(seen.values()) == ["after cleanup", "at once"]
+    assert report.by_status.get("SUCCEEDED") == EXECUTIONS  # the redriven ones too
+    for arn, history in redriven.items():
+        assert any(e["type"] == "ExecutionRedriven" for e in history), arn
+        # The redriven work refused to run without a slot and went back to acquire one: entered
+        # when stopped, when redriven (refused before the Lambda ran), and after acquiring again.
+        assert _entered(history, "Redriven Without Slot?") == 1, (seen[arn], arn)
+        assert _entered(history, "Run Lambda Function With Controlled Concurrency") == 3, (seen[arn], arn)
+
+
+def _with_history_budget(tmp_path: Path, budget: int) -> Path:
+    target = _generated(tmp_path, park_seconds=1)
+    path = target / SEMAPHORE_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    gates = [state for state in document["States"].values()
+             if state["Type"] == "Choice" and any(rule.get("Variable") == "$.lock.events" for rule in state["Choices"])]
+    assert len(gates) == 2, "expected the Keep Waiting? and Keep Trying? gates"
+    for gate in gates:
+        gate["Choices"][0]["NumericLessThan"] = budget
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return target
+
+
+def test_a_long_wait_ends_cleanly_before_the_history_limit(tmp_path: Path) -> None:
+    """With a history budget of three polls, executions queued behind long work fail with
+    Semaphore.WaitTimeout, are skipped when their turn comes, and nothing leaks."""
+    errors: dict[str, str] = {}
+
+    def collect(run: LocalRun) -> bool:
+        sfn = run.server.client("stepfunctions")
+        for arn in run.started:
+            described = sfn.describe_execution(executionArn=arn)
+            if described["status"] == "FAILED":
+                errors[arn] = described.get("error", "")
+        return True
+
+    report = run_local(4, 1, 6.0, 0.0, seed=11, driver="direct", time_scale=0.05,
+                       generated_dir=_with_history_budget(tmp_path, 40), check_definitions=False,
+                       out_dir=tmp_path / "run", console=Console(file=(tmp_path / "console.txt").open("w")),
+                       timeout=240, wait_for=collect)
+    assert_promises_kept(report, 4, 1)
+    assert report.by_status.get("SUCCEEDED", 0) >= 1 and report.by_status.get("FAILED", 0) >= 1
+    assert errors and set(errors.values()) == {"Semaphore.WaitTimeout"}, errors
