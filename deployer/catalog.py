@@ -46,6 +46,18 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class DescribedExecutions:
+    """Whose executions a machine reads by execution ARNs it learns at run time, and how we know.
+
+    ``dsl.iam`` cannot tell from a definition which machine a run-time ARN names, so it grants
+    every execution of the account and region; this row lets deploy grant only ``machine``'s.
+    """
+
+    machine: str  # key of a MachineSpec
+    reason: str
+
+
+@dataclass(frozen=True)
 class MachineSpec:
     """A STANDARD state machine made from one file of ``generated/``."""
 
@@ -57,6 +69,8 @@ class MachineSpec:
     is_test: bool = False
     # Its executions hold slots of the lock (their ARNs are stored in the lock item).
     acquires_lock: bool = False
+    # Its DescribeExecution-like reads (run-time ExecutionArn) all name executions of one machine.
+    describes_executions_of: DescribedExecutions | None = None
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -68,17 +82,30 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  handler="app.lambda_handler", timeout_seconds=60, arn_placeholder="SF_LambdaARN"),
 )
 
+# Only the semaphore machine writes owners and waiters into the lock item, and it writes its own
+# $$.Execution.Id (`python -m dsl verify` proves the owner is the execution's id).
+_OWNERS = "the owners and waiters in the lock item are written only by the semaphore machine, as its own $$.Execution.Id"
+
 # In creation order: a machine comes after the machines its definition starts.
 MACHINES: tuple[MachineSpec, ...] = (
     MachineSpec(key="semaphore", file="dynamodb-semaphore.asl.json",
                 suffix="ConcurrencyControlledStateMachine", role_suffix="SemaphoreRole",
-                arn_placeholder="SF_StateMachineSemaphore", acquires_lock=True),
+                arn_placeholder="SF_StateMachineSemaphore", acquires_lock=True,
+                describes_executions_of=DescribedExecutions(
+                    "semaphore", f"it describes the waiter it hands its slot to; {_OWNERS}")),
     MachineSpec(key="cleanup", file="dynamodb-semaphore-cleanfromincomplete.asl.json",
-                suffix="CleanFromIncomplete", role_suffix="CleanupRole"),
+                suffix="CleanFromIncomplete", role_suffix="CleanupRole",
+                describes_executions_of=DescribedExecutions(
+                    "semaphore", "it describes the execution named by its status-change event (its rule "
+                                 f"matches only the semaphore machine's ARN) and the next waiter; {_OWNERS}")),
     MachineSpec(key="reconciler", file="dynamodb-semaphore-reconciler.asl.json",
-                suffix="Reconciler", role_suffix="ReconcilerRole"),
+                suffix="Reconciler", role_suffix="ReconcilerRole",
+                describes_executions_of=DescribedExecutions(
+                    "semaphore", f"it describes the owners and waiters of the lock item; {_OWNERS}")),
     MachineSpec(key="test", file="test-run-semaphore.asl.json",
-                suffix="Test-Run100Executions", role_suffix="TestRunRole", is_test=True),
+                suffix="Test-Run100Executions", role_suffix="TestRunRole", is_test=True,
+                describes_executions_of=DescribedExecutions(
+                    "semaphore", "it describes the children it started, all of the semaphore machine")),
 )
 
 # The lock item's layout (attribute names): the definitions build their Semaphore with these defaults.
@@ -94,6 +121,14 @@ LIMIT_PLACEHOLDER = "SF_ConcurrentAccessLimit"
 def machine_by_file(file: str) -> MachineSpec | None:
     """The machine row made from ``file``, if any."""
     return next((m for m in MACHINES if m.file == file), None)
+
+
+def machine_by_key(key: str) -> MachineSpec:
+    """The machine row with ``key``; a key of no row is a mistake in this file."""
+    found = next((m for m in MACHINES if m.key == key), None)
+    if found is None:
+        raise KeyError(f"deployer.catalog.MACHINES has no machine {key!r}")
+    return found
 
 
 def test_machine() -> MachineSpec:

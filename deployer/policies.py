@@ -4,11 +4,14 @@ A state machine's policy is derived from its (filled) definition by
 ``dsl.iam``; only log delivery and X-Ray, which no definition mentions, are
 added here. Those two need ``"Resource": "*"``: AWS defines the CloudWatch
 Logs delivery actions and the X-Ray actions below without a resource type.
+The one grant narrowed here is a read of executions named at run time, when
+the catalog knows whose executions those are (``scope_execution_reads``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from deployer.templates import substitute
@@ -28,6 +31,11 @@ XRAY = iam.Grant(
     ("*",),
     "tracing is on for every machine; AWS defines these X-Ray actions without a resource type",
 )
+
+# Step Functions actions on the execution resource type whose access level is Read (Service
+# Authorization Reference); writes such as StopExecution or RedriveExecution are never narrowed.
+EXECUTION_READS = frozenset({"states:DescribeExecution", "states:DescribeStateMachineForExecution",
+                             "states:GetExecutionHistory"})
 
 # Services that pass the caller's account with AssumeRole, so the trust
 # policy can refuse another account's resources (confused deputy).
@@ -50,11 +58,39 @@ def location_values(*, partition: str, region: str, account: str, machine_name: 
     return values
 
 
-def machine_policy(definition: Mapping[str, Any], location: Mapping[str, str]) -> dict[str, Any]:
-    """Least privilege for a machine running ``definition`` (placeholders already filled)."""
-    document = iam.policy_document(iam.required_permissions(definition), extra=(LOG_DELIVERY, XRAY))
+def machine_policy(definition: Mapping[str, Any], location: Mapping[str, str], *,
+                   reads_executions_of: str | None = None, because: str = "") -> dict[str, Any]:
+    """Least privilege for a machine running ``definition`` (placeholders already filled).
+
+    ``reads_executions_of`` names the machine that every execution this one reads by a
+    run-time ARN belongs to, ``because`` says how we know
+    (``catalog.MachineSpec.describes_executions_of``).
+    """
+    needs = iam.required_permissions(definition)
+    if reads_executions_of is not None:
+        needs = scope_execution_reads(needs, machine_name=reads_executions_of, reason=because)
+    document = iam.policy_document(needs, extra=(LOG_DELIVERY, XRAY))
     filled: dict[str, Any] = substitute(document, location)
     return filled
+
+
+def scope_execution_reads(needs: Iterable[iam.StatePermissions], *, machine_name: str,
+                          reason: str) -> list[iam.StatePermissions]:
+    """``needs`` with reads of any execution (``execution:*``) narrowed to ``machine_name``'s executions.
+
+    Only a grant of nothing but ``EXECUTION_READS`` on exactly ``iam.ANY_EXECUTION`` (what a
+    run-time ``ExecutionArn`` gets) changes; ``.sync`` and Distributed Map grants, which also
+    stop executions, and every other grant stay as derived.
+    """
+    scoped = (iam.executions_of(machine_name),)
+    why = f"ExecutionArn is computed at run time, but every execution read is one of {machine_name}: {reason}"
+
+    def narrow(grant: iam.Grant) -> iam.Grant:
+        if grant.resources == (iam.ANY_EXECUTION,) and EXECUTION_READS.issuperset(grant.actions):
+            return iam.Grant(grant.actions, scoped, why)
+        return grant
+
+    return [replace(p, grants=tuple(narrow(g) for g in p.grants)) for p in needs]
 
 
 def function_policy(log_group_arn: str) -> dict[str, Any]:

@@ -179,7 +179,11 @@ class _Builder:
         if self.prepared:
             location = policies.location_values(partition=self.config.partition, region=self.config.region,
                                                 account=self.account, machine_name=machine.name)
-            policy = policies.machine_policy(machine.desired["definition"], location)
+            described = spec.describes_executions_of
+            policy = policies.machine_policy(
+                machine.desired["definition"], location,
+                reads_executions_of=self.names.machine(catalog.machine_by_key(described.machine)) if described else None,
+                because=described.reason if described else "")
         return self.role(f"role:{spec.role_suffix}", spec.role_suffix, "states.amazonaws.com", policy)
 
     def events_role(self) -> Role:

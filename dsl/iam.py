@@ -295,7 +295,7 @@ def _states_optimized(api: str, pattern: str, args: _Args, where: str) -> tuple[
     machine = args.require("StateMachineArn", "states:startExecution")
     if machine is None:
         machine_arn = _arn("states", "stateMachine:*")
-        executions = _arn("states", "execution:*")
+        executions = ANY_EXECUTION
     else:
         machine_arn = machine
         executions = _executions_of(machine, where)
@@ -482,6 +482,19 @@ def _arn(service: str, resource: str, *, region: str = REGION) -> str:
     return f"arn:{PARTITION}:{service}:{region}:{ACCOUNT}:{resource}"
 
 
+# What a Task is granted on when it names an execution by an ARN read at run time.
+ANY_EXECUTION = _arn("states", "execution:*")
+
+
+def executions_of(machine_name: str) -> str:
+    """Every execution of the state machine named ``machine_name``, in this account and region.
+
+    An execution ARN is ``arn:PARTITION:states:REGION:ACCOUNT:execution:MACHINE:EXECUTION``
+    (the IAM resource type ``execution``), also when started through a version or alias.
+    """
+    return _arn("states", f"execution:{machine_name}:*")
+
+
 def _table_arn(name: str) -> str:
     if name.startswith("arn:"):
         return name
@@ -519,7 +532,7 @@ def _executions_of(machine_arn: str, where: str) -> str:
     if is_placeholder(machine_arn):
         # Not yet substituted (review of generated/): the placeholder stands
         # in for the machine's name; the deployer always substitutes first.
-        return _arn("states", f"execution:{machine_arn}:*")
+        return executions_of(machine_arn)
     parts = machine_arn.split(":")
     if len(parts) < 7 or parts[5] != "stateMachine":
         raise IamDerivationError(where, f"StateMachineArn {machine_arn!r} is not a state machine ARN")

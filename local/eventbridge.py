@@ -53,9 +53,9 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def status_change_event(execution: Any, *, account: str, region: str) -> dict[str, Any]:
-    """The EventBridge event AWS publishes for ``execution``'s current status."""
-    status = execution.status
+def status_change_event(execution: Any, *, account: str, region: str, status: str | None = None) -> dict[str, Any]:
+    """The EventBridge event AWS publishes for ``execution``'s current status (or ``status``)."""
+    status = status or execution.status
     ended = status != "RUNNING"
     output = None
     if status == "SUCCEEDED" and execution.output is not None:
@@ -159,8 +159,10 @@ class EventBridgeEmulator:
         original_terminated = BaseExecutionWorkerCommunication.terminated
 
         def start(execution: Any) -> None:
+            # The RUNNING event is built before the worker runs: a machine that fails at once
+            # must not publish its end status twice and no RUNNING.
+            emulator.publish_status(execution, status="RUNNING")
             original_start(execution)
-            emulator.publish_status(execution)
 
         def terminated(comm: Any) -> None:
             original_terminated(comm)
@@ -185,10 +187,11 @@ class EventBridgeEmulator:
 
         return undo
 
-    def publish_status(self, execution: Any) -> None:
-        """Publish ``execution``'s status change; never raises into moto's execution thread."""
+    def publish_status(self, execution: Any, *, status: str | None = None) -> None:
+        """Publish ``execution``'s status change (its current status, or ``status``); never raises
+        into moto's execution thread."""
         try:
-            event = status_change_event(execution, account=self.account, region=self.region)
+            event = status_change_event(execution, account=self.account, region=self.region, status=status)
         except Exception as error:  # noqa: BLE001 - recorded; the execution itself must end normally
             self.errors.append(f"{getattr(execution, 'exec_arn', '?')}: {type(error).__name__}: {error}")
             return

@@ -38,6 +38,7 @@ from dsl.verify.analysis import analyse, tracked_locks
 from dsl.verify.checks import path_findings, shape_findings
 from dsl.verify.cleanup import coverage_findings
 from dsl.verify.lockops import LockId, OpKind, recognise
+from dsl.verify.redrive import redrive_findings
 from dsl.verify.refs import EXECUTION_EVENT_FIELDS
 from dsl.verify.rules import RULES, Rule, VerifyFinding
 
@@ -76,6 +77,7 @@ def _verify(doc: Mapping[str, Any], cleanup: Mapping[str, Any] | None, rule: Map
         acquires = [op for op in recognition.of_kind(OpKind.ACQUIRE) if op.lock == tracked.lock]
         analysis = analyse(graph, recognition, tracked, acquires)
         found.extend(path_findings(analysis))
+        found.extend(redrive_findings(analysis))
         found.extend(coverage_findings(analysis, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name,
                                        family=family, reconciler=reconciler, schedule=schedule))
     unique = sorted(set(found), key=lambda f: (f.document, f.pointer, f.rule, f.message))

@@ -22,7 +22,7 @@ from dsl.verify.analysis import Analysis
 from dsl.verify.binding import steps_of
 from dsl.verify.checks import work_under_lock
 from dsl.verify.events import untaken, untaken_from
-from dsl.verify.lockops import RELEASING
+from dsl.verify.lockops import RELEASING, LockOp
 from dsl.verify.rules import VerifyFinding, finding
 
 __all__ = ["grace_findings", "sweep_findings"]
@@ -103,17 +103,24 @@ def grace_findings(machine: Analysis, cleanup: Analysis) -> list[VerifyFinding]:
     return out
 
 
-def sweep_findings(machine: Analysis, graph: Graph, releases: Collection[str]) -> list[VerifyFinding]:
+def sweep_findings(machine: Analysis, graph: Graph, releases: Collection[str],
+                   transfers: Collection[LockOp] = ()) -> list[VerifyFinding]:
     """The same for a scheduled sweep (a reconciler): after it learns from DescribeExecution that
-    an owner's execution was ABORTED or TIMED_OUT, it must wait out the work before releasing."""
+    an owner's execution was ABORTED or TIMED_OUT, it must wait out the work before releasing.
+
+    An execution taken from the head of the queue by one of ``transfers`` (a hand-off whose
+    wake-up failed) is exempt: it was queued until that write, and a queued execution has no
+    work running.
+    """
     longest = _longest_work(machine)
     if longest is None:
         return []
+    heads = _queue_heads(graph, transfers)
     out: dict[str, VerifyFinding] = {}  # one per status
     for node in graph.states():
         status_at = _status_path(node)
         following = [e.target for e in graph.out_edges(node.id) if e.kind is EdgeKind.NEXT]
-        if status_at is None or not following:
+        if status_at is None or not following or _described(node) in heads:
             continue
         for status in _STOPPED:
             if status in out:
@@ -126,6 +133,31 @@ def sweep_findings(machine: Analysis, graph: Graph, releases: Collection[str]) -
                 out[status] = _too_soon(machine, *longest, status, *found, graph, following[0], "reconciler",
                                         "the reconciler")
     return list(out.values())
+
+
+def _queue_heads(graph: Graph, transfers: Collection[LockOp]) -> set[tuple[str, ...]]:
+    """Where hand-offs put the execution they popped from the queue's head (e.g. ``$.successor.owner``
+    from ``ResultSelector {"owner.$": "$.Attributes.lockwaiters.L[0].S"}``)."""
+    heads: set[tuple[str, ...]] = set()
+    for op in transfers:
+        state = graph.node(op.node).state
+        place = steps_of(state.get("ResultPath", "$"))
+        selector = state.get("ResultSelector")
+        if place is None or not isinstance(selector, Mapping):
+            continue
+        queues = {str(queue) for queue in op.queue}
+        for key, value in selector.items():
+            if key.endswith(".$") and isinstance(value, str) \
+                    and any(value.startswith(f"$.Attributes.{queue}.L[0]") for queue in queues):
+                heads.add((*place, key[:-2]))
+    return heads
+
+
+def _described(node: Node) -> tuple[str, ...] | None:
+    """The input path of the execution a DescribeExecution Task asks about, if static."""
+    parameters = node.state.get("Parameters")
+    arn = parameters.get("ExecutionArn.$") if isinstance(parameters, Mapping) else None
+    return steps_of(arn) if "InputPath" not in node.state else None
 
 
 def _status_path(node: Node) -> tuple[str, ...] | None:

@@ -28,20 +28,25 @@ _KEY = re.compile(r"\s*(['\"])([^'\"]*)\1\s*:")
 def _top_level_keys(body: str) -> set[str] | None:
     """The keys of a JSONata object constructor's body, or None if it cannot be read."""
     keys: set[str] = set()
-    depth, quote, start = 0, "", 0
+    depth, quote, start, escaped = 0, "", 0, False
     entries: list[str] = []
     for index, char in enumerate(body):
         if quote:
-            quote = "" if char == quote else quote
+            # a backslash escapes the next character ("a\"b" is one string)
+            quote, escaped = ("" if char == quote and not escaped else quote), char == "\\" and not escaped
         elif char in "'\"":
             quote = char
         elif char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
+            if depth < 0:  # the object closed early: more follows it (another object, an operator)
+                return None
         elif char == "," and depth == 0:
             entries.append(body[start:index])
             start = index + 1
+    if quote or depth:
+        return None
     entries.append(body[start:])
     for entry in entries:
         if not entry.strip():

@@ -15,7 +15,7 @@ from typing import Any
 from dsl.graph import GraphError, build_graph
 from dsl.verify.analysis import Analysis
 from dsl.verify.grace import sweep_findings
-from dsl.verify.lockops import RELEASING, LockOp, recognise
+from dsl.verify.lockops import RELEASING, LockOp, OpKind, recognise
 from dsl.verify.rules import VerifyFinding, finding
 
 __all__ = ["reconciler_findings"]
@@ -37,4 +37,6 @@ def reconciler_findings(analysis: Analysis, reconciler: Mapping[str, Any], sched
         return False, []
     scheduled = schedule is not None and isinstance(schedule.get("ScheduleExpression"), str) \
         and schedule.get("State", "ENABLED") == "ENABLED"
-    return scheduled, sweep_findings(analysis, graph, releases)
+    transfers = [op for op in recognition.ops.values()
+                 if op.kind is OpKind.TRANSFER and op.lock == analysis.tracked.lock]
+    return scheduled, sweep_findings(analysis, graph, releases, transfers)

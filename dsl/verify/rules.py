@@ -46,6 +46,10 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("LOCK-WORK-BOUND", "warning",
          "every work Task that runs under the lock has a TimeoutSeconds, and the cleanup waits at least the longest "
          "of them before releasing the slot of an ABORTED or TIMED_OUT execution (whose work may still run)"),
+    Rule("LOCK-REDRIVE", "warning",
+         "every work Task under the lock reads $$.Execution.RedriveCount in its request and has "
+         "States.QueryEvaluationError caught on the way out, so a redrive after the cleanup released the slot "
+         "cannot run the work without one"),
     Rule("LOCK-EXPR", "warning",
          "every DynamoDB expression can be read, so no lock operation goes unrecognised"),
 )}

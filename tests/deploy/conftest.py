@@ -88,6 +88,16 @@ def copy_generated(target: Path) -> Path:
     return target
 
 
+def tasks_in(value: Any) -> list[dict[str, Any]]:
+    """Every Task state anywhere in a document, found by shape rather than by structure."""
+    if isinstance(value, list):
+        return [t for v in value for t in tasks_in(v)]
+    if not isinstance(value, dict):
+        return []
+    found = [value] if value.get("Type") == "Task" else []
+    return found + [t for v in value.values() for t in tasks_in(v)]
+
+
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
     return copy_generated(tmp_path / "generated")

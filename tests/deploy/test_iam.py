@@ -10,14 +10,15 @@ import pytest
 from deployer import Clients, deploy
 from dsl import iam
 
-from .conftest import ACCOUNT, REGION
+from .conftest import ACCOUNT, REGION, tasks_in
 
 P, R, A = iam.PARTITION, iam.REGION, iam.ACCOUNT
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/CC-locktable"
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:CC-LambdaDoWorkFunction"
-# Every execution in this account and region: the tightest grant for an execution ARN that a
-# Task reads at run time (from the lock item); the definition does not say of which machine.
-EXECUTIONS = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:*"
+SEMAPHORE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-ConcurrencyControlledStateMachine"
+# Every execution ARN our machines read at run time (owners and waiters in the lock item, the
+# execution of a status-change event, the test's children) is one of the semaphore machine.
+SEMAPHORE_EXECUTIONS = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:CC-ConcurrencyControlledStateMachine:*"
 # Granted on "*" to every machine: log delivery and X-Ray, which AWS defines without a resource type.
 STARS = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
          "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
@@ -196,8 +197,8 @@ def statements(*items: tuple[list[str], list[str]]) -> dict[str, Any]:
 
 def test_deployed_policies_are_exactly_the_needs_of_the_definitions(clients: Clients, make_config: Any) -> None:
     """Each lock write (updateItem, its .waitForTaskToken park, the consistent getItem) on the one table;
-    DescribeExecution on executions only; SendTaskSuccess on "*", the only resource AWS accepts for it.
-    (The test machine's role is checked against its definition by the independent reading below.)"""
+    DescribeExecution on the semaphore machine's executions only; SendTaskSuccess on "*", the only
+    resource AWS accepts for it."""
     deploy(make_config(), clients)
 
     expected = {
@@ -205,15 +206,19 @@ def test_deployed_policies_are_exactly_the_needs_of_the_definitions(clients: Cli
             (["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]),
             (["lambda:InvokeFunction"], [FUNCTION]),
             (STARS_AND_WAKE, ["*"]),
-            (["states:DescribeExecution"], [EXECUTIONS])),
+            (["states:DescribeExecution"], [SEMAPHORE_EXECUTIONS])),
         "CC-CleanupRole": statements(
             (["dynamodb:UpdateItem"], [TABLE]),
             (STARS_AND_WAKE, ["*"]),
-            (["states:DescribeExecution"], [EXECUTIONS])),
+            (["states:DescribeExecution"], [SEMAPHORE_EXECUTIONS])),
         "CC-ReconcilerRole": statements(
             (["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]),
             (STARS_AND_WAKE, ["*"]),
-            (["states:DescribeExecution"], [EXECUTIONS])),
+            (["states:DescribeExecution"], [SEMAPHORE_EXECUTIONS])),
+        "CC-TestRunRole": statements(
+            (STARS, ["*"]),
+            (["states:DescribeExecution"], [SEMAPHORE_EXECUTIONS]),
+            (["states:ListExecutions", "states:StartExecution"], [SEMAPHORE])),
         "CC-LambdaRole": statements(
             (["logs:CreateLogStream", "logs:PutLogEvents"],
              [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/CC-LambdaDoWorkFunction:*"])),
@@ -221,9 +226,7 @@ def test_deployed_policies_are_exactly_the_needs_of_the_definitions(clients: Cli
             (["states:StartExecution"], [f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-CleanFromIncomplete",
                                          f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:CC-Reconciler"])),
     }
-    policies = role_policies(clients)
-    del policies["CC-TestRunRole"]
-    assert policies == expected
+    assert role_policies(clients) == expected
 
 
 def test_every_star_resource_is_log_delivery_xray_or_a_wake_up(clients: Clients, make_config: Any) -> None:
@@ -245,23 +248,13 @@ def test_every_star_resource_is_log_delivery_xray_or_a_wake_up(clients: Clients,
         assert all(g.resources == ("*",) and "without a resource type" in g.why for g in wakes), role
 
 
-def _tasks(value: Any) -> list[dict[str, Any]]:
-    """Every Task state anywhere in a document, found by shape rather than by structure."""
-    if isinstance(value, list):
-        return [t for v in value for t in _tasks(v)]
-    if not isinstance(value, dict):
-        return []
-    found = [value] if value.get("Type") == "Task" else []
-    return found + [t for v in value.values() for t in _tasks(v)]
-
-
 def needed_pairs(document: dict[str, Any]) -> set[tuple[str, str]]:
     """An independent oracle: the (action, ARN) pairs the deployed definition's Tasks need.
 
     Knows only the integrations the semaphore system uses, and fails on any other.
     """
     needed: set[tuple[str, str]] = set()
-    for state in _tasks(document):
+    for state in tasks_in(document):
         integration = state["Resource"].split(":::")[1].removeprefix("aws-sdk:")
         service, _, call = integration.partition(":")
         api, _, pattern = call.partition(".")
@@ -274,7 +267,7 @@ def needed_pairs(document: dict[str, Any]) -> set[tuple[str, str]]:
         elif service == "sfn" and api == "sendTaskSuccess":
             needed.add(("states:SendTaskSuccess", "*"))
         elif service == "sfn" and api == "describeExecution":
-            needed.add(("states:DescribeExecution", params.get("ExecutionArn", EXECUTIONS)))
+            needed.add(("states:DescribeExecution", params.get("ExecutionArn", SEMAPHORE_EXECUTIONS)))
         elif service == "sfn" and api == "listExecutions":
             needed.add(("states:ListExecutions", params["StateMachineArn"]))
         elif service == "states" and api == "startExecution":

@@ -34,10 +34,11 @@ def test_a_verified_folder_exits_zero_and_warnings_are_marked(folder: Path, caps
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert all(line.endswith("[warning]") for line in lines)
-    # the work has no TimeoutSeconds, and the cleanup has no Retry
-    assert lines[0].startswith(str(folder / "dynamodb-semaphore.asl.json") + ":/States/Work: LOCK-WORK-BOUND ")
-    assert lines[1].startswith(str(folder / CLEANUP_NAME) + ":/States/Clean: LOCK-CLEANUP-FAIL ")
-    assert "verify: 2 file(s), 0 error(s), 2 warning(s)" in captured.err
+    # the work has no redrive guard and no TimeoutSeconds, and the cleanup has no Retry
+    assert lines[0].startswith(str(folder / "dynamodb-semaphore.asl.json") + ":/States/Work: LOCK-REDRIVE ")
+    assert lines[1].startswith(str(folder / "dynamodb-semaphore.asl.json") + ":/States/Work: LOCK-WORK-BOUND ")
+    assert lines[2].startswith(str(folder / CLEANUP_NAME) + ":/States/Clean: LOCK-CLEANUP-FAIL ")
+    assert "verify: 2 file(s), 0 error(s), 3 warning(s)" in captured.err
 
 
 def test_a_violation_exits_one_and_json_lists_it(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,8 +47,9 @@ def test_a_violation_exits_one_and_json_lists_it(folder: Path, capsys: pytest.Ca
     _write(folder / "cleanup-rule.json", rule)
     assert main([str(folder / "dynamodb-semaphore.asl.json"), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["errors"] == 2 and report["warnings"] == 2  # unbounded work, a cleanup that can fail
-    assert len(report["findings"]) == 4
+    # unguarded and unbounded work, a cleanup that can fail
+    assert report["errors"] == 2 and report["warnings"] == 3
+    assert len(report["findings"]) == 5
     assert sorted(f["message"].split(" executions")[0].rsplit(" ", 1)[1] for f in report["findings"]
                   if f["severity"] == "error") == ["ABORTED", "TIMED_OUT"]
     first = report["findings"][0]

@@ -40,6 +40,9 @@ def _family() -> Docs:
 
 
 FAMILY = _family()
+# The holder-item layout records no redrive count with its slot, so its work cannot be guarded
+# against a redrive (Semaphore.unless_redriven needs $.lock.redrive): LOCK-REDRIVE warns on it.
+UNGUARDED_WORK = {"LOCK-REDRIVE"}
 
 
 def _rules(docs: Docs) -> set[str]:
@@ -83,8 +86,9 @@ MUTANTS: dict[str, tuple[Callable[[Docs], None], set[str]]] = {
 
 
 def test_the_family_verifies_clean() -> None:
-    assert verify(FAMILY["main"], cleanup=FAMILY["cleanup"], rule=FAMILY["rule"], reconciler=FAMILY["reconciler"],
-                  schedule=FAMILY["schedule"]) == []
+    found = verify(FAMILY["main"], cleanup=FAMILY["cleanup"], rule=FAMILY["rule"], reconciler=FAMILY["reconciler"],
+                   schedule=FAMILY["schedule"])
+    assert [(f.pointer, f.rule, f.severity) for f in found] == [(f"/States/{WORK}", "LOCK-REDRIVE", "warning")]
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
@@ -92,7 +96,7 @@ def test_each_mutant_is_caught_by_its_rule(name: str) -> None:
     mutate, expected = MUTANTS[name]
     docs = copy.deepcopy(FAMILY)
     mutate(docs)
-    assert _rules(docs) == expected, name
+    assert _rules(docs) == expected | UNGUARDED_WORK, name
 
 
 def test_the_acquire_and_release_are_recognised_as_a_holder_item_lock() -> None:

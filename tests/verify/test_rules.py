@@ -46,15 +46,16 @@ def test_the_good_semaphore_verifies() -> None:
     found = check(good_semaphore())
     assert errors(found) == set()
     # the cleanup has no Retry: it can fail, which only a reconciler would cover;
-    # and its work has no TimeoutSeconds (see test_work_bound)
-    assert rules(found) == {"LOCK-CLEANUP-FAIL", "LOCK-WORK-BOUND"}
+    # and its work has no TimeoutSeconds (see test_work_bound) and no redrive guard
+    # (tests/verify/test_redrive_and_jsonata.py)
+    assert rules(found) == {"LOCK-CLEANUP-FAIL", "LOCK-WORK-BOUND", "LOCK-REDRIVE"}
     assert {f.severity for f in found} == {"warning"}
 
 
 def test_every_rule_has_a_statement() -> None:
     assert set(RULES) == {"LOCK-RELEASE", "LOCK-CLEANUP", "LOCK-CLEANUP-RULE", "LOCK-STALE-READ",
                           "LOCK-CLEANUP-FAIL", "LOCK-UNDERFLOW", "LOCK-DOUBLE", "LOCK-LIMIT", "LOCK-UNGUARDED",
-                          "LOCK-OWNER", "LOCK-INIT", "LOCK-EXPR", "LOCK-WORK-BOUND"}
+                          "LOCK-OWNER", "LOCK-INIT", "LOCK-EXPR", "LOCK-WORK-BOUND", "LOCK-REDRIVE"}
 
 
 # -- LOCK-RELEASE

@@ -36,6 +36,8 @@ def test_original_findings(seed_dir: Path) -> None:
         ("cleanup", "/States/Get Current Lock Item", "LOCK-CLEANUP-FAIL", "warning"),
         # the Lambda Task has no TimeoutSeconds: a stopped execution's work outlives its slot
         ("", WORK, "LOCK-WORK-BOUND", "warning"),
+        # nor a redrive guard: a redrive after the cleanup released its slot runs the work without one
+        ("", WORK, "LOCK-REDRIVE", "warning"),
     }
     limit = next(f for f in found if f.rule == "LOCK-LIMIT")
     assert "`currentlockcount <> :limit`" in limit.message and "use `<`" in limit.message
@@ -67,4 +69,5 @@ def test_cli_on_a_copy_of_the_seed_folder(seed_dir: Path, tmp_path: Path, capsys
     assert any(line.startswith(f"{cleanup}:/States/Check If Lock Is Held: LOCK-STALE-READ") for line in out)
     assert any(line.endswith("[warning]") and "LOCK-CLEANUP-FAIL" in line for line in out)
     assert any(line.startswith(f"{machine}:{WORK}: LOCK-WORK-BOUND") and line.endswith("[warning]") for line in out)
-    assert len(out) == 5
+    assert any(line.startswith(f"{machine}:{WORK}: LOCK-REDRIVE") and line.endswith("[warning]") for line in out)
+    assert len(out) == 6
