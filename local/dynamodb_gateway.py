@@ -229,7 +229,8 @@ class DynamoDBGateway:
             response = _error_response(fault.error)
         else:
             response = original(handler)
-            if operation in _WRITES:
+            # A refused or failed write changed nothing: only an applied one can move holders.
+            if operation in _WRITES and (int(response[0]) if isinstance(response, tuple) else 200) < 400:
                 self._observe(handler, tables, caller)
             if fault is not None:
                 response = _error_response(fault.error)

@@ -161,6 +161,7 @@ def local_server(*, shims: Sequence[Shim] = ALL_SHIMS, time_scale: float = 1.0,
             account=ACCOUNT_ID, region=local.region,
         )
         stop_eventbridge = local.eventbridge.install()
+        server_speed.warm_up(local.region)
         try:
             yield local
         finally:

@@ -12,6 +12,12 @@ components from the syntax tree (about 40 ms for the semaphore machine), so star
 executions kept both cores busy for seconds while the running executions starved. Both are
 done once per definition: the components built then are a template that is never evaluated;
 each execution gets a deep copy of it (about 8 ms), as fresh as a newly built one.
+
+:func:`warm_up` loads, before the first execution, what the first service calls would
+otherwise load while a hundred executions wait on them: the botocore models the shims read
+and the executor's boto3 clients. Loaded lazily, the first refused conditional write of a
+start storm held every other execution for about 6 s while its thread parsed the DynamoDB
+model on a CPU shared with them.
 """
 
 from __future__ import annotations
@@ -26,7 +32,12 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 
+from local.shims._models import service_model
 from local.shims._patch import Undo, replace_attr, undo_all
+
+# What the semaphore stack's executions call: DynamoDB, Step Functions (callbacks,
+# DescribeExecution), Lambda.
+WARM_SERVICES = ("dynamodb", "stepfunctions", "lambda")
 
 
 def install() -> Undo:
@@ -57,3 +68,12 @@ def _cached_parse() -> Any:
         return copy.deepcopy(template), tree
 
     return parse
+
+
+def warm_up(region: str, services: tuple[str, ...] = WARM_SERVICES) -> None:
+    """Load the shims' botocore models and the executor's clients for ``services`` now."""
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    for service in services:
+        service_model(service)
+        boto_client.boto_client_for(region=region, service=service)

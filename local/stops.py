@@ -9,8 +9,9 @@ work for any acquire/release design:
 * ``working``: the worker function has started for the execution (it holds a slot and the
   Lambda runs; a StopExecution does not stop that Lambda, as on AWS).
 
-Each execution is stopped at most once, through the real ``StopExecution`` API, on a
-separate thread (the trigger fires inside a request the server is answering).
+Each execution is stopped at most once, through the real ``StopExecution`` API: at the
+moment itself (the request or invocation that revealed the moment waits for the stop), or
+``delay`` seconds later on a separate thread.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ class Stopper:
                 return
             self._claimed.add(execution_arn)
             rule.stopped.append(execution_arn)
+        if rule.delay <= 0:
+            # At the moment itself: the request that revealed it returns only once the stop has
+            # landed, so a fast execution cannot finish first and dodge it.
+            self._stop(execution_arn, 0.0)
+            return
         thread = threading.Thread(target=self._stop, args=(execution_arn, rule.delay), daemon=True,
                                   name="local-stop")
         self._threads.append(thread)
