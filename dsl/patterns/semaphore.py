@@ -46,6 +46,7 @@ write, which DynamoDB evaluates on the latest committed item (strongly consisten
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,9 +85,13 @@ HOLDS = "attribute_exists(#o.#me) AND NOT contains(#w, :me)"
 
 
 @dataclass(frozen=True, kw_only=True)
-class LockTable:
+class LockTable(ABC):
     """Where a semaphore lives, whatever its layout: the table, the lock's name, the counter
-    item's attribute names, and how long a cleanup waits for a stopped execution's work."""
+    item's attribute names, and how long a cleanup waits for a stopped execution's work.
+
+    A layout provides :meth:`acquire` (whose holding ends write ``$.lock = {"owner",
+    "redrive"}``) and :meth:`release`; :meth:`hold` wires work between them.
+    """
 
     table: str = "${SF_TableSemaphore}"
     lock_name: str = "${SF_LockName}"
@@ -94,6 +99,52 @@ class LockTable:
     count_attribute: str = "currentlockcount"
     limit_attribute: str = "locklimit"
     stop_grace_seconds: int = 90
+
+    @abstractmethod
+    def acquire(self) -> Chain:
+        """The acquire phase; its open ends continue once this execution holds a slot."""
+
+    @abstractmethod
+    def release(self, then: State, *, suffix: str = "") -> Task:
+        """The release chain for the owner in ``$.lock.owner``; every way out goes to ``then``."""
+
+    @staticmethod
+    def unless_redriven(expression: str) -> str:
+        """A JSONata ``{% %}`` value: ``expression``, unless the execution was redriven after
+        it acquired its slot; then evaluating it fails (``States.QueryEvaluationError``)
+        before the Task runs.
+
+        Use it in the work Task's ``Arguments`` (the work Task uses JSONata): a redrive
+        restarts the Task that failed, skipping the acquire before it, and the cleanup may
+        already have given its slot away. :meth:`hold` catches the error and acquires again.
+        """
+        return jsonata(f"{_REDRIVE_GUARD} ? $error('redriven after its slot may have been released: "
+                       f"acquire again') : {expression.strip()}")
+
+    def hold(self, work: Task, *, then: State, failed: State) -> Chain:
+        """Acquire, ``work``, release, then ``then``; a failed ``work`` releases, then ``failed``.
+
+        ``work`` is a JSONata Task whose Arguments use :meth:`unless_redriven`. Its error output
+        is kept in ``$.workerror`` for ``failed`` (e.g. a Fail with ``ErrorPath``). A redriven
+        execution that restarts at ``work`` goes back to acquire a slot first.
+        """
+        if _REDRIVE_GUARD not in json.dumps(work.arguments):
+            raise InvalidField("the work Task must build its Arguments with Semaphore.unless_redriven(...): "
+                               "a redriven execution would run it without a slot", state=work.name,
+                               site=work.site)
+        acquire = self.acquire()
+        keep_error = jsonata("$merge([$states.input, {'workerror': $states.errorOutput}])")
+        on_failure = self.release(failed, suffix=" After Failure")
+        redriven = Choice("Redriven Without Slot?", query_language="JSONata",
+                          comment="The work's Arguments refused to run: acquire again if the execution "
+                                  "was redriven since it acquired, else it is a real failure.") \
+            .when(Condition.jsonata(_REDRIVE_GUARD), acquire,
+                  output=jsonata("$sift($states.input, function($v, $k) { $k != 'workerror' })")) \
+            .otherwise(on_failure)
+        work.catch([QUERY_FAILED], redriven, output=keep_error)
+        work.catch(["States.ALL"], on_failure, output=keep_error)
+        return acquire >> work >> self.release(then)
+
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -307,43 +358,6 @@ class Semaphore(LockTable):
         wake.next(then)
         check.next(running)
         return handover
-
-    @staticmethod
-    def unless_redriven(expression: str) -> str:
-        """A JSONata ``{% %}`` value: ``expression``, unless the execution was redriven after
-        it acquired its slot; then evaluating it fails (``States.QueryEvaluationError``)
-        before the Task runs.
-
-        Use it in the work Task's ``Arguments`` (the work Task uses JSONata): a redrive
-        restarts the Task that failed, skipping the acquire before it, and the cleanup may
-        already have given its slot away. :meth:`hold` catches the error and acquires again.
-        """
-        return jsonata(f"{_REDRIVE_GUARD} ? $error('redriven after its slot may have been released: "
-                       f"acquire again') : {expression.strip()}")
-
-    def hold(self, work: Task, *, then: State, failed: State) -> Chain:
-        """Acquire, ``work``, release, then ``then``; a failed ``work`` releases, then ``failed``.
-
-        ``work`` is a JSONata Task whose Arguments use :meth:`unless_redriven`. Its error output
-        is kept in ``$.workerror`` for ``failed`` (e.g. a Fail with ``ErrorPath``). A redriven
-        execution that restarts at ``work`` goes back to acquire a slot first.
-        """
-        if _REDRIVE_GUARD not in json.dumps(work.arguments):
-            raise InvalidField("the work Task must build its Arguments with Semaphore.unless_redriven(...): "
-                               "a redriven execution would run it without a slot", state=work.name,
-                               site=work.site)
-        acquire = self.acquire()
-        keep_error = jsonata("$merge([$states.input, {'workerror': $states.errorOutput}])")
-        on_failure = self.release(failed, suffix=" After Failure")
-        redriven = Choice("Redriven Without Slot?", query_language="JSONata",
-                          comment="The work's Arguments refused to run: acquire again if the execution "
-                                  "was redriven since it acquired, else it is a real failure.") \
-            .when(Condition.jsonata(_REDRIVE_GUARD), acquire,
-                  output=jsonata("$sift($states.input, function($v, $k) { $k != 'workerror' })")) \
-            .otherwise(on_failure)
-        work.catch([QUERY_FAILED], redriven, output=keep_error)
-        work.catch(["States.ALL"], on_failure, output=keep_error)
-        return acquire >> work >> self.release(then)
 
     def _grace(self, name: str, release: State, *, comment: str) -> Wait:
         """Wait ``stop_grace_seconds`` (a stopped execution's work may still run), then release."""

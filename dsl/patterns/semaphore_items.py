@@ -198,7 +198,7 @@ class HolderItemSemaphore(LockTable):
 
         Each holding end writes ``{"owner": <execution ARN>}`` to ``$.lock``.
         """
-        holding: dict[str, Any] = {"owner": Context.execution_id}
+        holding: dict[str, Any] = {"owner": Context.execution_id, "redrive": Context.execution_redrive_count}
         take = self._transaction(
             "Acquire Slot", [
                 self._counter_update(update="SET #c = #c + :one", condition="#c < #l", values={":one": N(1)}),

@@ -27,6 +27,7 @@ from moto.dynamodb.responses import DynamoHandler
 
 from local.shims._patch import Undo, replace_attr
 
+
 class FairRLock:
     """A re-entrant lock handed to waiting threads first come, first served."""
 

@@ -59,7 +59,8 @@ def test_acquire_is_one_transaction_counter_then_holder(docs: dict[str, dict[str
     assert put[1]["ConditionExpression"] == "attribute_not_exists(#k)"
     assert put[1]["Item"]["LockName"] == {"S.$": "States.Format('${SF_LockName}#{}', $$.Execution.Id)"}
     assert put[1]["Item"]["owner"] == {"S.$": "$$.Execution.Id"}
-    assert acquire["ResultSelector"] == {"owner.$": "$$.Execution.Id"} and acquire["ResultPath"] == "$.lock"
+    assert acquire["ResultSelector"] == {"owner.$": "$$.Execution.Id", "redrive.$": "$$.Execution.RedriveCount"}
+    assert acquire["ResultPath"] == "$.lock"
 
 
 def test_acquire_waits_with_jitter_and_probes_before_trying_again(docs: dict[str, dict[str, Any]]) -> None:
