@@ -53,6 +53,7 @@ def _all_shims() -> tuple[Shim, ...]:
         lambda_unknown_error,
         redrive,
         runtime_errors,
+        starting_executions,
         stop_interrupts_tasks,
         stop_wins,
         string_output,
@@ -78,6 +79,7 @@ def _all_shims() -> tuple[Shim, ...]:
         # After context_timestamps (same ExecutionWorker method) and string_output (same response).
         redrive,
         jsonata_errors,
+        starting_executions,
     )
 
 

@@ -28,6 +28,7 @@ from local.shims import (
     interruptible_retry,
     jsonata_python,
     runtime_errors,
+    starting_executions,
     string_output,
     task_token_per_attempt,
 )
@@ -269,3 +270,41 @@ def test_an_inline_map_runs_at_most_40_iterations_at_once(server: LocalServer) -
 
 def test_without_shim_an_inline_map_runs_every_iteration_at_once(server: LocalServer) -> None:
     assert _started_before_first_finished(server) == 45
+
+
+def _starting_execution(server: LocalServer, machine_arn: str) -> object:
+    """An execution registered with its machine but not started yet, as moto has it for a moment
+    inside StartExecution."""
+    from moto.stepfunctions.parser.backend.execution import Execution
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    backend = stepfunctions_parser_backends["123456789012"][server.region]
+    machine = next(m for m in backend.state_machines if m.arn == machine_arn)
+    starting = object.__new__(Execution)
+    starting.exec_status, starting.exec_worker = None, None
+    machine.executions.append(starting)
+    return machine, starting
+
+
+def test_a_starting_execution_does_not_break_task_callbacks(server: LocalServer) -> None:
+    machine_arn = create_machine(server, PASS)
+    machine, starting = _starting_execution(server, machine_arn)
+    sfn = server.client("stepfunctions")
+    try:
+        with installed(starting_executions), pytest.raises(ClientError) as refused:
+            sfn.send_task_success(taskToken="no-such-token", output="{}")
+        assert refused.value.response["Error"]["Code"] == "InvalidToken"  # the answer for an unknown token
+    finally:
+        machine.executions.remove(starting)
+
+
+def test_without_shim_a_starting_execution_fails_task_callbacks(server: LocalServer) -> None:
+    machine_arn = create_machine(server, PASS)
+    machine, starting = _starting_execution(server, machine_arn)
+    sfn = server.client("stepfunctions")
+    try:
+        with pytest.raises(ClientError) as failed:
+            sfn.send_task_success(taskToken="no-such-token", output="{}")
+        assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    finally:
+        machine.executions.remove(starting)
