@@ -21,6 +21,7 @@ from dsl.graph import Edge, EdgeKind, Graph, Node, path_text
 from dsl.verify.analysis import Analysis
 from dsl.verify.binding import steps_of
 from dsl.verify.checks import work_under_lock
+from dsl.verify.describe import described_execution, status_path
 from dsl.verify.events import untaken, untaken_from
 from dsl.verify.lockops import RELEASING, LockOp
 from dsl.verify.rules import VerifyFinding, finding
@@ -118,9 +119,10 @@ def sweep_findings(machine: Analysis, graph: Graph, releases: Collection[str],
     heads = _queue_heads(graph, transfers)
     out: dict[str, VerifyFinding] = {}  # one per status
     for node in graph.states():
-        status_at = _status_path(node)
+        status_at = status_path(node)
         following = [e.target for e in graph.out_edges(node.id) if e.kind is EdgeKind.NEXT]
-        if status_at is None or not following or _described(node) in heads:
+        arn = described_execution(node)
+        if status_at is None or not following or ("InputPath" not in node.state and steps_of(arn) in heads):
             continue
         for status in _STOPPED:
             if status in out:
@@ -151,25 +153,3 @@ def _queue_heads(graph: Graph, transfers: Collection[LockOp]) -> set[tuple[str, 
                     and any(value.startswith(f"$.Attributes.{queue}.L[0]") for queue in queues):
                 heads.add((*place, key[:-2]))
     return heads
-
-
-def _described(node: Node) -> tuple[str, ...] | None:
-    """The input path of the execution a DescribeExecution Task asks about, if static."""
-    parameters = node.state.get("Parameters")
-    arn = parameters.get("ExecutionArn.$") if isinstance(parameters, Mapping) else None
-    return steps_of(arn) if "InputPath" not in node.state else None
-
-
-def _status_path(node: Node) -> tuple[str, ...] | None:
-    """Where a DescribeExecution Task puts the execution's Status in its output, if it does."""
-    if not (node.resource or "").endswith(":sfn:describeExecution") or node.query_language != "JSONPath":
-        return None
-    place = steps_of(node.state.get("ResultPath", "$")) if node.state.get("ResultPath", "$") is not None else None
-    selector = node.state.get("ResultSelector")
-    if place is None:
-        return None
-    if selector is None:
-        return (*place, "Status")
-    key = next((k[:-2] for k, v in selector.items() if k.endswith(".$") and v == "$.Status"), None) \
-        if isinstance(selector, Mapping) else None
-    return (*place, key) if key is not None else None

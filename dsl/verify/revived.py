@@ -14,30 +14,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, NodeKind
+from dsl.verify.describe import described_execution, status_path
 from dsl.verify.refs import canonical
 
 __all__ = ["revived_edges"]
 
-_DESCRIBE = ("arn:aws:states:::aws-sdk:sfn:describeExecution",)
-
-
 def _describes(graph: Graph, owners: set[str]) -> Iterable[tuple[str, set[str]]]:
-    """(node id, where the status lands) of each describeExecution of one of ``owners``."""
+    """(node id, where the status lands) of each DescribeExecution of one of ``owners``."""
     for node in graph.states():
-        state = node.state
-        if node.query_language != "JSONPath" or state.get("Resource") not in _DESCRIBE:
-            continue
-        parameters = state.get("Parameters")
-        arn = parameters.get("ExecutionArn.$") if isinstance(parameters, Mapping) else None
-        result_path = state.get("ResultPath", "$")
-        if not isinstance(arn, str) or not isinstance(result_path, str) or "OutputPath" in state \
-                or canonical(arn, input_path=state.get("InputPath")) not in owners:
-            continue
-        selector = state.get("ResultSelector")
-        fields = [key[:-2] for key, value in selector.items() if key.endswith(".$") and value == "$.Status"] \
-            if isinstance(selector, Mapping) else ["Status"]
-        base = "$" if result_path == "$" else result_path
-        yield node.id, {f"{base}.{name}" for name in fields}
+        arn, place = described_execution(node), status_path(node)
+        if arn is not None and place is not None and "OutputPath" not in node.state \
+                and canonical(arn, input_path=node.state.get("InputPath")) in owners:
+            yield node.id, {".".join(("$", *place))}
 
 
 def _is_running_rule(rule: Any, paths: set[str]) -> bool:
