@@ -230,11 +230,11 @@ class DynamoDBGateway:
         else:
             response = original(handler)
             # A refused or failed write changed nothing: only an applied one can move holders.
-            if operation in _WRITES and (int(response[0]) if isinstance(response, tuple) else 200) < 400:
+            if operation in _WRITES and _status(response) < 400:
                 self._observe(handler, tables, caller)
             if fault is not None:
                 response = _error_response(fault.error)
-        status = int(response[0]) if isinstance(response, tuple) else 200
+        status = _status(response)
         error = _error_code(response) if status >= 400 else None
         request = DynamoRequest(
             time=time.time(), operation=operation, tables=tables,
@@ -259,6 +259,11 @@ class DynamoDBGateway:
                 ledger.observe([], when, caller.execution_arn if caller else None)
                 continue
             ledger.observe(table.all_items(), when, caller.execution_arn if caller else None)
+
+
+def _status(response: Any) -> int:
+    """The HTTP status of a moto handler's answer (a bare body means 200)."""
+    return int(response[0]) if isinstance(response, tuple) else 200
 
 
 def _json_body(body: Any) -> dict[str, Any]:
