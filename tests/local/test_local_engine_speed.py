@@ -51,12 +51,29 @@ def test_the_dynamodb_lock_is_reentrant_and_owned() -> None:
         lock.release()
 
 
-def test_each_parse_is_a_fresh_copy_of_one_cached_program() -> None:
+def test_one_definition_is_parsed_once_and_its_components_are_shared_with_their_heap_keys_set() -> None:
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    definition = json.dumps({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}], "End": True}}})
     parse = server_speed._cached_parse()
-    first, tree = parse(DEFINITION)
-    second, same_tree = parse(DEFINITION)
-    assert first is not second and type(first) is type(second)
-    assert tree is same_tree  # parsed once
+    first, tree = parse(definition)
+    second, same_tree = parse(definition)
+    assert first is second and tree is same_tree  # parsed and built once
+    components, pending, seen = [], [first], set()
+    while pending:
+        node = pending.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            components += [node] if isinstance(node, EvalComponent) else []
+            pending += list(vars(node).values()) if hasattr(node, "__dict__") else []
+            pending += list(node) if isinstance(node, (list, tuple)) else []
+            pending += list(node.values()) if isinstance(node, dict) else []
+    # The retrier's attempt counter lives in each execution's heap under its component's key:
+    # set once now, so two executions starting together cannot give one component two keys.
+    assert len(components) > 10
+    assert all(component._EvalComponent__heap_key is not None for component in components)
 
 
 def test_warm_up_loads_the_models_and_clients_before_any_execution() -> None:
