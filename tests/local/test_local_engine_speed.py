@@ -82,3 +82,32 @@ def test_warm_up_loads_the_models_and_clients_before_any_execution() -> None:
     _models._models.pop("dynamodb", None)
     server_speed.warm_up("us-east-1", ("dynamodb",))
     assert "dynamodb" in _models._models
+
+
+def test_the_executors_calls_are_answered_in_process_with_the_servers_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    from local import client_cache
+    from local.server import local_server
+
+    answered: list[str] = []
+    dispatch = client_cache._DISPATCHER.process_request
+    monkeypatch.setattr(client_cache._DISPATCHER, "process_request",
+                        lambda request: answered.append(request.url) or dispatch(request))
+    with local_server() as server:
+        server.client("dynamodb").create_table(
+            TableName="t", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        executor = boto_client.boto_client_for(region=server.region, service="dynamodb")
+        assert executor.list_tables()["TableNames"] == ["t"]
+        assert answered == ["https://dynamodb.us-east-1.amazonaws.com/"]
+        # A handler that crashes: the server answers 500, and so does the in-process path.
+        monkeypatch.setattr(DynamoHandler, "list_tables", lambda self: 1 / 0)
+        with pytest.raises(ClientError) as failed:
+            executor.list_tables()
+        assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        with pytest.raises(ClientError) as over_http:
+            server.client("dynamodb").list_tables()
+        assert over_http.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
