@@ -126,7 +126,8 @@ class LockTable(ABC):
 
         ``work`` is a JSONata Task whose Arguments use :meth:`unless_redriven`. Its error output
         is kept in ``$.workerror`` for ``failed`` (e.g. a Fail with ``ErrorPath``). A redriven
-        execution that restarts at ``work`` goes back to acquire a slot first.
+        execution that restarts at ``work`` first waits ``stop_grace_seconds`` (the stopped
+        run's work may still run in its slot), then goes back to acquire a slot.
         """
         if _REDRIVE_GUARD not in json.dumps(work.arguments):
             raise InvalidField("the work Task must build its Arguments with Semaphore.unless_redriven(...): "
@@ -135,12 +136,19 @@ class LockTable(ABC):
         acquire = self.acquire()
         keep_error = jsonata("$merge([$states.input, {'workerror': $states.errorOutput}])")
         on_failure = self.release(failed, suffix=" After Failure")
+        # Redriven soon after a stop, this execution may still own its slot (its cleanup leaves a
+        # RUNNING owner alone) while the stopped run's work still runs in it: a stop does not
+        # stop a Lambda function. Working again at once would put two workers in one slot.
+        settle = Wait("Wait For Stopped Work", seconds=self.stop_grace_seconds,
+                      comment="Redriven: let the work of the stopped run end (it runs on for up to the "
+                              "stop grace) before acquiring and working again.")
         redriven = Choice("Redriven Without Slot?", query_language="JSONata",
                           comment="The work's Arguments refused to run: acquire again if the execution "
                                   "was redriven since it acquired, else it is a real failure.") \
-            .when(Condition.jsonata(_REDRIVE_GUARD), acquire,
+            .when(Condition.jsonata(_REDRIVE_GUARD), settle,
                   output=jsonata("$sift($states.input, function($v, $k) { $k != 'workerror' })")) \
             .otherwise(on_failure)
+        settle >> acquire
         work.catch([QUERY_FAILED], redriven, output=keep_error)
         work.catch(["States.ALL"], on_failure, output=keep_error)
         return acquire >> work >> self.release(then)

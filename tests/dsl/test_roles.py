@@ -89,6 +89,7 @@ NEW_STATES: dict[str, dict[str, tuple[str, str]]] = {
         "Keep Trying?": ("wait", "stop retrying before the history limit"),
         "Lock Wait Too Long": ("end", "fails cleanly with Semaphore.WaitTimeout"),
         "Redriven Without Slot?": ("acquire", "a redriven work Task acquires its slot again"),
+        "Wait For Stopped Work": ("acquire", "a redriven execution lets its stopped run's work end first"),
     },
     "dynamodb-semaphore-cleanfromincomplete.asl.json": {
         "Read Owner": ("release", "the execution that ended, as the owner to release"),

@@ -243,7 +243,10 @@ def test_a_failed_worker_releases_at_once_then_fails_with_its_own_error(
         {"ErrorEquals": ["States.QueryEvaluationError"], "Output": keep_error, "Next": "Redriven Without Slot?"},
         {"ErrorEquals": ["States.ALL"], "Output": keep_error, "Next": "Release Lock After Failure"}]
     redriven = states["Redriven Without Slot?"]
-    assert redriven["Choices"][0]["Next"] == "Acquire Lock"
+    # A redriven execution lets its stopped run's work end (the stop grace), then acquires again.
+    assert redriven["Choices"][0]["Next"] == "Wait For Stopped Work"
+    assert states["Wait For Stopped Work"]["Seconds"] == 90
+    assert states["Wait For Stopped Work"]["Next"] == "Acquire Lock"
     assert redriven["Default"] == "Release Lock After Failure"
     assert states["Release Lock After Failure"]["Parameters"] == states["Release Lock"]["Parameters"]
     _assert_release_copy(states, states, " After Failure", "Work Failed")

@@ -217,6 +217,7 @@ def test_redrive_after_cleanup_acquires_again(tmp_path: Path) -> None:
     one at once (its cleanup still in its stop grace, so it finds the owner RUNNING again)."""
     redriven: dict[str, list[dict[str, Any]]] = {}
     seen: dict[str, str] = {}
+    invocations: list[Any] = []
 
     def redrive(run: LocalRun) -> None:
         sfn = run.server.client("stepfunctions")
@@ -242,12 +243,18 @@ def test_redrive_after_cleanup_acquires_again(tmp_path: Path) -> None:
         if len(seen) < 2 or any(sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" for arn in seen):
             return False
         redriven.update(_histories_of(run, list(seen)))
+        invocations[:] = run.server.lambda_runtime.invocations
         return True
 
-    report = _run(tmp_path, 0.0, stops=[StopRule(moment="working", count=2)], during=redrive,
+    # 1 s of work: the one redriven at once comes back while its stopped work still runs (a stop
+    # does not stop a Lambda function), under the slot its cleanup leaves alone.
+    report = _run(tmp_path, 0.0, work=1.0, stops=[StopRule(moment="working", count=2)], during=redrive,
                   wait_for=redriven_ended)
     assert_promises_kept(report, EXECUTIONS, LIMIT)
     assert sorted(seen.values()) == ["after cleanup", "at once"]
+    at_once = next(arn for arn, when in seen.items() if when == "at once")
+    spans = sorted((i.start, i.end) for i in invocations if i.execution_arn == at_once)
+    assert len(spans) == 2 and spans[1][0] >= spans[0][1], spans  # redone only after the stopped work ended
     assert report.by_status.get("SUCCEEDED") == EXECUTIONS  # the redriven ones too
     for arn, history in redriven.items():
         assert any(e["type"] == "ExecutionRedriven" for e in history), arn
