@@ -111,3 +111,4 @@ def test_the_executors_calls_are_answered_in_process_with_the_servers_answers(mo
         with pytest.raises(ClientError) as over_http:
             server.client("dynamodb").list_tables()
         assert over_http.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
