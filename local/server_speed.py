@@ -28,6 +28,7 @@ model on a CPU shared with them.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from typing import Any
 
@@ -47,11 +48,22 @@ from local.shims._patch import Undo, replace_attr, undo_all
 # DescribeExecution), Lambda.
 WARM_SERVICES = ("dynamodb", "stepfunctions", "lambda")
 
+# Seconds a thread may run before the interpreter hands its lock to another (Python's default
+# is 0.005). A DynamoDB request holds the request lock (dynamodb_atomic) for a few ms of CPU;
+# with 100 executions runnable, each forced switch made it wait for a turn, so requests held
+# the lock 10-300 ms and a 100-execution start storm queued them for 1-1.5 s. At 0.02 a request
+# mostly finishes in one turn. Worst wait / ideal delay of the semaphore benchmark's runs of
+# ours (seeds 1-3): 9 runs at 0.005 gave 1.6-2.1, one with 14 executions over 2x; 14 runs at
+# 0.02 gave 1.2-1.6 in 11 and 2.3-2.5 (one execution over 2x) in 3.
+SWITCH_INTERVAL = 0.02
+
 
 def install() -> Undo:
-    """Cache moto's module list, parsed definitions and JSONPaths; keep HTTP connections alive."""
+    """Cache moto's module list, parsed definitions and JSONPaths; keep HTTP connections alive;
+    lengthen the interpreter's thread switch interval while the server runs."""
     modules = tuple(backends.list_of_moto_modules())
     return undo_all([
+        _switch_interval(SWITCH_INTERVAL),
         replace_attr(AmazonStateLanguageParser, "parse", staticmethod(_cached_parse())),
         # Parsed paths are only read by find/update_or_create: safe to share between threads.
         replace_attr(json_path, "parse", functools.lru_cache(maxsize=1024)(json_path.parse)),  # type: ignore[attr-defined]
@@ -59,6 +71,12 @@ def install() -> Undo:
         replace_attr(backends, "list_of_moto_modules", functools.partial(iter, modules)),
         replace_attr(MotoRequestHandler, "protocol_version", "HTTP/1.1"),
     ])
+
+
+def _switch_interval(seconds: float) -> Undo:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    return lambda: sys.setswitchinterval(previous)
 
 
 def _cached_parse() -> Any:

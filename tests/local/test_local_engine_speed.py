@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 
@@ -112,3 +113,13 @@ def test_the_executors_calls_are_answered_in_process_with_the_servers_answers(mo
             server.client("dynamodb").list_tables()
         assert over_http.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
+
+
+def test_the_switch_interval_is_lengthened_while_installed_and_restored() -> None:
+    before = sys.getswitchinterval()
+    undo = server_speed.install()
+    try:
+        assert sys.getswitchinterval() == pytest.approx(server_speed.SWITCH_INTERVAL)
+    finally:
+        undo()
+    assert sys.getswitchinterval() == pytest.approx(before)
