@@ -53,8 +53,8 @@ WARM_SERVICES = ("dynamodb", "stepfunctions", "lambda")
 # with 100 executions runnable, each forced switch made it wait for a turn, so requests held
 # the lock 10-300 ms and a 100-execution start storm queued them for 1-1.5 s. At 0.02 a request
 # mostly finishes in one turn. Worst wait / ideal delay of the semaphore benchmark's runs of
-# ours (seeds 1-3): 9 runs at 0.005 gave 1.6-2.1, one with 14 executions over 2x; 14 runs at
-# 0.02 gave 1.2-1.6 in 11 and 2.3-2.5 (one execution over 2x) in 3.
+# ours (seeds 1-3): 9 runs at 0.005 gave 1.6-2.1, one with 14 executions over 2x; 30 runs at
+# 0.02 gave 1.2-1.6 in 27 and 2.3-2.5 (one execution over 2x) in 3.
 SWITCH_INTERVAL = 0.02
 
 
