@@ -107,6 +107,8 @@ def project(attributes: Mapping[str, DynamoType], paths: list[tuple[PathElement,
     """The values at ``paths`` in ``attributes``, nested as DynamoDB projects document paths.
 
     Elements taken from one list keep their index order; paths that do not exist are skipped.
+    (Not moto's ``Item.project``: it converts the whole item to plain JSON on every call, the
+    cost this shim exists to remove.)
     """
     tree: dict[PathElement, Any] = {}
     for path in paths:
