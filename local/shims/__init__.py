@@ -1,4 +1,4 @@
-"""Fidelity shims: each module closes one measured gap between moto 5.2.5 and AWS.
+"""Fidelity shims: each module closes one measured gap between moto 5.2.6 and AWS.
 
 Every shim patches a named moto internal, so each is tied to the pinned moto version;
 :func:`check_moto_version` warns when another version is installed (the patched functions
@@ -12,7 +12,7 @@ from typing import Protocol
 
 from local.shims._patch import Undo
 
-PINNED_MOTO_VERSION = "5.2.5"
+PINNED_MOTO_VERSION = "5.2.6"
 
 
 class Shim(Protocol):

@@ -39,7 +39,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
 from moto.stepfunctions.parser.api import (
     ExecutionStatus,
@@ -51,6 +50,7 @@ from moto.stepfunctions.parser.asl.eval.evaluation_details import EvaluationDeta
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.exceptions import StepFunctionsException
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from local.shims._patch import Undo, replace_attr, undo_all
@@ -64,11 +64,10 @@ _PENDING = "_local_pending_redrive"  # the worker Execution.start runs instead o
 _REDRIVING = threading.Lock()  # one status check and restart at a time
 
 
-class ExecutionNotRedrivable(AWSError):
+class ExecutionNotRedrivable(StepFunctionsException):
     """The execution cannot be redriven (AWS error code ``ExecutionNotRedrivable``)."""
 
-    TYPE = "ExecutionNotRedrivable"
-    STATUS = 400
+    code = "ExecutionNotRedrivable"
 
 
 @dataclass(frozen=True)
