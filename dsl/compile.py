@@ -185,9 +185,9 @@ class _Compiler:
             _put(out, "TimestampPath", self._ref(state, "TimestampPath", state.timestamp_path))
         elif isinstance(state, Fail):
             _put(out, "Error", state.error)
-            _put(out, "ErrorPath", self._ref(state, "ErrorPath", state.error_path))
+            _put(out, "ErrorPath", self._ref_or_call(state, "ErrorPath", state.error_path))
             _put(out, "Cause", state.cause)
-            _put(out, "CausePath", self._ref(state, "CausePath", state.cause_path))
+            _put(out, "CausePath", self._ref_or_call(state, "CausePath", state.cause_path))
         elif isinstance(state, Parallel):
             out["Branches"] = [self.scope(start) for start in state.branches]
         elif isinstance(state, Map):
@@ -201,9 +201,11 @@ class _Compiler:
         if state.legacy_iterator:
             out["Iterator"] = processor
         else:
-            config: dict[str, Any] = {"Mode": state.mode}
+            config: dict[str, Any] = {}
+            _put(config, "Mode", state.mode)
             _put(config, "ExecutionType", state.execution_type)
-            out["ItemProcessor"] = {"ProcessorConfig": config, **processor}
+            # Written only when set: imported files may leave it out (it defaults to INLINE).
+            out["ItemProcessor"] = {"ProcessorConfig": config, **processor} if config else processor
         _put(out, "ItemReader", state.item_reader)
         _put(out, "ItemsPath", self._ref(state, "ItemsPath", state.items_path))
         _put(out, "Items", state.items)
@@ -330,6 +332,13 @@ class _Compiler:
                           state=state.name, site=state.site)
         return None if value is None else str(value)
 
+    def _ref_or_call(self, state: State, field: str, value: str | None) -> str | None:
+        # A Fail's ErrorPath and CausePath may also be an intrinsic call (AWS documents both).
+        if value is not None and value.startswith("States."):
+            self._dynamic(state, field, value)
+            return value
+        return self._ref(state, field, value)  # type: ignore[no-any-return]
+
     def _ref(self, state: State, field: str, value: Any) -> Any:
         if value is None or isinstance(value, EllipsisType):
             return value
@@ -354,5 +363,6 @@ def _retrier(retrier: Retrier) -> dict[str, Any]:
     _put(out, "BackoffRate", retrier.backoff_rate)
     _put(out, "MaxDelaySeconds", retrier.max_delay_seconds)
     _put(out, "JitterStrategy", retrier.jitter)
+    _put(out, "Comment", retrier.comment)
     return out
 

@@ -266,6 +266,7 @@ class Retrier:
     max_delay_seconds: int | None = None
     jitter: Jitter | None = None
     site: Site | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -289,12 +290,14 @@ class _Recovers(State):
 
     def retry(self, errors: Sequence[str] = (ALL_ERRORS,), *, interval: int | None = None,
               max_attempts: int | None = None, backoff: float | None = None,
-              max_delay: int | None = None, jitter: Jitter | None = None) -> _Recovers:
+              max_delay: int | None = None, jitter: Jitter | None = None,
+              comment: str | None = None) -> _Recovers:
         """Add a Retry entry (checked in order, so add the most specific first)."""
         self._check_mutable()
         site = caller_site()
         names = _error_list(self, errors, self.retriers, "Retry", site)
-        self.retriers.append(Retrier(names, interval, max_attempts, backoff, max_delay, jitter, site))
+        self.retriers.append(Retrier(names, interval, max_attempts, backoff, max_delay, jitter, site,
+                                     comment))
         return self
 
     def catch(self, errors: Sequence[str], handler: State | Chain, *, result_path: Any = ...,
@@ -436,7 +439,8 @@ class Map(_Results, _Recovers, _Flows):
 
     ``mode="DISTRIBUTED"`` runs child workflow executions (with ``item_reader``,
     ``item_batcher``, ``result_writer`` and tolerated failures);
-    ``legacy_iterator=True`` writes the older ``Iterator``/``Parameters`` form.
+    ``legacy_iterator=True`` writes the older ``Iterator``/``Parameters`` form;
+    ``mode=None`` leaves ``ProcessorConfig`` out (AWS then runs the Map inline).
     """
 
     items_path: str | None = None
@@ -452,7 +456,7 @@ class Map(_Results, _Recovers, _Flows):
     tolerated_failure_count: int | str | None = None
     tolerated_failure_count_path: str | None = None
     label: str | None = None
-    mode: ProcessorMode = "INLINE"
+    mode: ProcessorMode | None = "INLINE"
     execution_type: ExecutionType | None = None
     legacy_iterator: bool = False
 
