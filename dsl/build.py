@@ -23,6 +23,7 @@ from dsl import stamp
 # Not typing.TYPE_CHECKING: ``build --check`` avoids importing typing at all.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from dsl.workflow import DataFile, Workflow
@@ -85,7 +86,7 @@ def _import(path: Path) -> Any:
         spec.loader.exec_module(module)
     except DslError:
         raise
-    except Exception as exc:  # a bug in a definition: say where, in one line
+    except Exception as exc:  # noqa: BLE001 - a bug in a definition: say where, in one line
         frame = _last_frame_in(traceback.extract_tb(exc.__traceback__), path)
         raise DefinitionError(f"{frame}: {type(exc).__name__}: {exc}") from None
     return module
@@ -117,8 +118,12 @@ def summary_name(workflow: Workflow) -> str:
     return f"{workflow.name}.md"
 
 
-def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Output]:
-    """Compile, validate and verify; every output file's text (the stamp last)."""
+def compile_all(items: list[Workflow | DataFile], definitions: Path, *,
+                verify_report: Callable[[str], None] | None = None) -> list[Output]:
+    """Compile, validate and verify; every output file's text (the stamp last).
+
+    With ``verify_report``, verify's errors are handed to it instead of stopping the build.
+    """
     from dsl.analysis import check_and_summarise
     from dsl.jsontext import dumps
     from dsl.workflow import Workflow
@@ -127,7 +132,8 @@ def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Out
     outputs = [Output(name, dumps(doc)) for name, doc in documents.items()]
     for item in items:
         if isinstance(item, Workflow):
-            summary = check_and_summarise(item.name, item.file_name, documents)
+            summary = check_and_summarise(item.name, item.file_name, documents,
+                                          verify_report=verify_report)
             outputs.append(Output(summary_name(item), summary))
     outputs.sort(key=lambda o: o.file_name)
     texts = {o.file_name: o.text for o in outputs}
@@ -166,6 +172,9 @@ def main(argv: list[str]) -> int:
                         help="output folder (default: generated)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or missing file")
+    parser.add_argument("--verify-report-only", action="store_true",
+                        help="print verify's (lock safety) errors as warnings instead of refusing "
+                             "to build; validation errors still stop the build")
     args = parser.parse_args(argv)
     if args.check and stamp.is_current(args.definitions, args.out):
         sys.stdout.write(f"build --check: {args.out} is up to date\n")
@@ -177,7 +186,9 @@ def main(argv: list[str]) -> int:
     try:
         if args.check:
             return _check(args.definitions, args.out)
-        outputs = compile_all(load_definitions(args.definitions), args.definitions)
+        report = _report_verify if args.verify_report_only else None
+        outputs = compile_all(load_definitions(args.definitions), args.definitions,
+                              verify_report=report)
     except DslError as exc:
         sys.stderr.write(f"build: error: {exc}\n")
         return 2
@@ -190,6 +201,10 @@ def main(argv: list[str]) -> int:
             write_atomic(args.out / output.file_name, output.text)
         sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
     return 0
+
+
+def _report_verify(line: str) -> None:
+    sys.stderr.write(f"build: verify (not blocking, --verify-report-only): {line}\n")
 
 
 def _check(definitions: Path, out: Path) -> int:

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dsl.importer.code import Call, Code, List, Method, Operators, Raw, Str, literal, render
+from dsl.importer.code import (
+    Call,
+    Code,
+    List,
+    Method,
+    Operators,
+    Raw,
+    Str,
+    literal,
+    render,
+)
 from dsl.importer.conditions import Conditions, Unsupported
 from dsl.importer.fields import FieldError, constructor
 from dsl.importer.naming import Namer
@@ -24,6 +34,7 @@ from dsl.integrations import aws_lambda, stepfunctions
 # Error lists the integrations name, written by name when a Retry or Catch uses exactly one.
 _ERROR_LISTS = {tuple(aws_lambda.SERVICE_ERRORS): "aws_lambda.SERVICE_ERRORS",
                 tuple(stepfunctions.TOKEN_GONE): "stepfunctions.TOKEN_GONE"}
+ISORT_WIDTH = 88  # ruff's default line length, which its import sorting keeps to
 _TOP_LEVEL = {"Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version"}
 _RETRY = {"ErrorEquals": None, "IntervalSeconds": "interval", "MaxAttempts": "max_attempts",
           "BackoffRate": "backoff", "MaxDelaySeconds": "max_delay", "JitterStrategy": "jitter", "Comment": "comment"}
@@ -89,9 +100,9 @@ class _Emitter:
         if len(docstring) > 100 or '"""' in self.module.origin or "\\" in self.module.origin:
             docstring = '"""' + f"{self.module.workflow_name}: imported by python -m dsl import." + '"""'
         lines = [docstring, ""]
-        lines.append(f"from dsl import {', '.join(sorted(self.imports.dsl, key=_import_order))}")
+        lines += _import_lines("dsl", sorted(self.imports.dsl, key=_import_order))
         if self.imports.integrations:
-            lines.append(f"from dsl.integrations import {', '.join(sorted(self.imports.integrations))}")
+            lines += _import_lines("dsl.integrations", sorted(self.imports.integrations))
         previous_long = True
         for block in self.blocks:
             long = len(block) > 1 or block[0].startswith("#")
@@ -110,7 +121,7 @@ class _Emitter:
         extra = set(scope) - {"StartAt", "States", "ProcessorConfig"} - (
             _TOP_LEVEL if where == "the machine" else set())
         if extra:
-            raise Refused(None, sorted(extra)[0], f"is not a field the DSL writes in {where}")
+            raise Refused(None, min(extra), f"is not a field the DSL writes in {where}")
         return _Scope(self, scope).emit()
 
     def block(self, lines: list[str]) -> None:
@@ -215,7 +226,6 @@ class _Scope:
         return self.refs[name]
 
     def define(self, name: str) -> None:
-        state = self.states[name]
         variable = self.emitter.namer.variable(name)
         expression = self.build(name, variable=variable)
         self.refs[name] = Raw(variable)
@@ -224,7 +234,7 @@ class _Scope:
 
     def flush(self) -> None:
         while True:
-            ready = [item for item in self.pending if self.available(sorted(item[0]))]
+            ready = [item for item in self.pending if self.available(list(item[0]))]
             if not ready:
                 return
             for item in ready:
@@ -395,6 +405,14 @@ class _Scope:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _import_lines(module: str, names: list[str]) -> list[str]:
+    """One ``from`` import, wrapped one name per line as isort does past 88 columns."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= ISORT_WIDTH:
+        return [line]
+    return [f"from {module} import (", *(f"    {name}," for name in names), ")"]
 
 
 def _import_order(name: str) -> tuple[int, str]:
