@@ -120,5 +120,5 @@ def _method(var: Code, name: str, *args: Code) -> Code:
 
 
 def _operand(code: Code) -> Code:
-    """Parenthesise comparisons and groups inside ``&``, ``|`` and ``~``."""
-    return Paren(code) if isinstance(code, (Operators, Prefix)) else code
+    """Parenthesise comparisons and groups inside ``&``, ``|`` and ``~`` (``~`` binds tighter)."""
+    return Paren(code) if isinstance(code, Operators) else code

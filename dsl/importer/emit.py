@@ -92,21 +92,21 @@ class _Emitter:
         constant = self.namer.constant(self.module.workflow_name)
         workflow = Call(self.imports.name("Workflow"), (Str(self.module.workflow_name), start),
                         tuple(keywords))
-        self.blocks.append(render(workflow, prefix=f"{constant} = "))
+        self.blocks.append(["", *render(workflow, prefix=f"{constant} = ")])
         return self._layout()
 
     def _layout(self) -> str:
-        docstring = f'"""{self.module.workflow_name}: imported from {self.module.origin}."""'
-        if len(docstring) > 100 or '"""' in self.module.origin or "\\" in self.module.origin:
-            docstring = '"""' + f"{self.module.workflow_name}: imported by python -m dsl import." + '"""'
+        docstring = f'"""{self.module.workflow_name}, imported with `python -m dsl import`.\n\n' \
+                    f'Source: {self.module.origin}\n"""'
+        if any(c in docstring[3:-3] for c in '"\\') or "\n" in self.module.origin:
+            docstring = '"""Imported with `python -m dsl import`."""'
         lines = [docstring, ""]
         lines += _import_lines("dsl", sorted(self.imports.dsl, key=_import_order))
         if self.imports.integrations:
             lines += _import_lines("dsl.integrations", sorted(self.imports.integrations))
         previous_long = True
         for block in self.blocks:
-            long = len(block) > 1 or block[0].startswith("#")
-            if long or previous_long:
+            if (len(block) > 1 or previous_long) and block[0]:
                 lines.append("")
             lines += block
             previous_long = len(block) > 1
