@@ -87,7 +87,8 @@ def test_existing_module_needs_force(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_two_sources_for_one_module_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first = write(tmp_path / "a" / "flow.asl.json" if (tmp_path / "a").mkdir() is None else tmp_path, PASS)
+    (tmp_path / "a").mkdir()
+    first = write(tmp_path / "a" / "flow.asl.json", PASS)
     second = write(tmp_path / "flow.json", PASS)
     code, _, err = run(capsys, str(first), str(second), "--out", str(tmp_path / "out"))
     assert code == 2 and "another source in this run also writes" in err

@@ -1,0 +1,50 @@
+"""--arn reads a deployed machine with DescribeStateMachine (moto's Step Functions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from import_helpers import GENERATED, load
+from moto import mock_aws
+
+from dsl.importer import cli
+from dsl.importer.roundtrip import build_module, same
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> object:
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield
+
+
+def test_a_deployed_machine_imports_exactly(aws: object, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (path,) = [p for p in GENERATED if p.name == "test-run-semaphore.asl.json"]
+    document = load(path)
+    sfn = boto3.client("stepfunctions", region_name="eu-west-1")
+    arn = sfn.create_state_machine(name="load-test", definition=json.dumps(document),
+                                   roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+    assert cli.main(["--arn", arn, "--out", str(tmp_path)]) == 0
+    module = (tmp_path / "load_test.py").read_text(encoding="utf-8")
+    assert f"Source: {arn}" in module and 'Workflow(\n    "load-test"' in module
+    assert same(build_module(module), document)
+    assert capsys.readouterr().err == ""
+
+
+def test_an_unknown_machine_is_one_line(aws: object, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:missing"
+    assert cli.main(["--arn", arn, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"import: {arn}: DescribeStateMachine failed: ") and err.count("\n") == 1
+
+
+def test_not_an_arn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--arn", "my-machine", "--out", str(tmp_path)]) == 2
+    assert "not a state machine ARN" in capsys.readouterr().err
