@@ -7,7 +7,8 @@ import keyword
 import re
 
 # Names the emitted module imports, and builtins a reader would not want shadowed.
-_TAKEN = frozenset({"aws_lambda", "dynamodb", "stepfunctions", "jsonata", "annotations",
+# l, O and I read as digits (pycodestyle E741).
+_TAKEN = frozenset({"l", "O", "I", "aws_lambda", "dynamodb", "stepfunctions", "jsonata", "annotations",
                     *(name for name in dir(builtins) if not name.startswith("_"))})
 
 
