@@ -8,7 +8,7 @@ as the strings they are in ASL (``Timestamp: 2026-01-01T00:00:00Z``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -22,10 +22,11 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 class TemplateLoader(yaml.SafeLoader):
     """Safe YAML with CloudFormation's short-form tags; timestamps stay strings."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
-        first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+
+TemplateLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _node_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:

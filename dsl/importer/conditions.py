@@ -16,7 +16,7 @@ from dsl.importer.values import Imports, jsonata_expression
 
 _OPERATORS = {"Equals": "==", "LessThan": "<", "LessThanEquals": "<=", "GreaterThan": ">",
               "GreaterThanEquals": ">="}
-_FAMILIES = {"String": str, "Numeric": (int, float)}
+_FAMILIES: dict[str, tuple[type, ...]] = {"String": (str,), "Numeric": (int, float)}
 _TESTS = ("IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp")
 RULE_KEYS = frozenset({"Next", "Assign", "Output"})
 

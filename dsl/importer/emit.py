@@ -273,7 +273,7 @@ class _Scope:
         for retrier in _list(state.get("Retry")):
             code = Method(code, "retry", *self._retrier(name, retrier))
         catchers = _list(state.get("Catch"))
-        handlers = [c.get("Next") for c in catchers if isinstance(c, dict)]
+        handlers = [c["Next"] for c in catchers if isinstance(c, dict) and isinstance(c.get("Next"), str)]
         if catchers and self.available(handlers):
             for catcher in catchers:
                 code = Method(code, "catch", *self._catcher(name, catcher))
@@ -325,6 +325,8 @@ class _Scope:
         return (self.errors(name, "Retry", retrier.get("ErrorEquals")),), keywords
 
     def _catcher(self, name: str, catcher: Any) -> tuple[tuple[Code, ...], tuple[tuple[str, Code], ...]]:
+        if not isinstance(catcher, dict) or not isinstance(catcher.get("Next"), str):
+            raise Refused(name, "Catch", "holds an entry without Next")
         for key in catcher:
             if key not in _CATCH:
                 raise Refused(name, f"Catch.{key}", "is not a Catch field the DSL writes")
@@ -353,7 +355,7 @@ class _Scope:
         rules = _list(state.get("Choices"))
         if not rules:
             raise Refused(name, "Choices", "a Choice needs at least one rule")
-        targets = [r.get("Next") for r in rules if isinstance(r, dict)]
+        targets = [r["Next"] for r in rules if isinstance(r, dict) and isinstance(r.get("Next"), str)]
         if isinstance(state.get("Default"), str):
             targets.append(state["Default"])
         if self.available(targets):

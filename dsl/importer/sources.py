@@ -71,8 +71,8 @@ def read_path(path: str, *, stdin_name: str = "imported") -> list[Source | Sourc
 
 def read_arn(arn: str) -> Source:
     """A deployed machine, read with ``DescribeStateMachine`` (boto3's usual configuration)."""
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    import boto3  # type: ignore[import-untyped]
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
     parts = arn.split(":")
     if len(parts) < 7 or parts[2] != "states" or parts[5] != "stateMachine":
