@@ -270,13 +270,13 @@ class _Scope:
         if kind == "Map":
             processor = state.get("ItemProcessor", state.get("Iterator"))
             code = Method(code, "iterate", (self.emitter.scope(processor, f"the items of {name!r}"),))
-        for retrier in _list(state.get("Retry")):
-            code = Method(code, "retry", *self._retrier(name, retrier))
+        for n, retrier in enumerate(_list(state.get("Retry"))):
+            code = Method(code, "retry", *self._retrier(name, n, retrier))
         catchers = _list(state.get("Catch"))
         handlers = [c["Next"] for c in catchers if isinstance(c, dict) and isinstance(c.get("Next"), str)]
         if catchers and self.available(handlers):
-            for catcher in catchers:
-                code = Method(code, "catch", *self._catcher(name, catcher))
+            for n, catcher in enumerate(catchers):
+                code = Method(code, "catch", *self._catcher(name, n, catcher))
         elif catchers:
             assert variable is not None
             self.pending.append((set(handlers), lambda: self._catches_later(name, variable, catchers)))
@@ -312,29 +312,30 @@ class _Scope:
             keywords.append(("execution_type", literal(config["ExecutionType"])))
         return tuple(keywords)
 
-    def _retrier(self, name: str, retrier: Any) -> tuple[tuple[Code, ...], tuple[tuple[str, Code], ...]]:
+    def _retrier(self, name: str, n: int, retrier: Any) -> tuple[tuple[Code, ...], tuple[tuple[str, Code], ...]]:
         if not isinstance(retrier, dict):
-            raise Refused(name, "Retry", "holds an entry that is not an object")
+            raise Refused(name, f"Retry[{n}]", "is not an object")
         for key in retrier:
             if key not in _RETRY:
-                raise Refused(name, f"Retry.{key}", "is not a Retry field the DSL writes")
+                raise Refused(name, f"Retry[{n}].{key}", "is not a Retry field the DSL writes")
         keywords = tuple((_RETRY[key] or "", literal(value)) for key, value in retrier.items()
                          if key != "ErrorEquals")
         order = list(_RETRY.values())
         keywords = tuple(sorted(keywords, key=lambda item: order.index(item[0])))
-        return (self.errors(name, "Retry", retrier.get("ErrorEquals")),), keywords
+        return (self.errors(name, f"Retry[{n}]", retrier.get("ErrorEquals")),), keywords
 
-    def _catcher(self, name: str, catcher: Any) -> tuple[tuple[Code, ...], tuple[tuple[str, Code], ...]]:
+    def _catcher(self, name: str, n: int, catcher: Any) -> tuple[tuple[Code, ...], tuple[tuple[str, Code], ...]]:
         if not isinstance(catcher, dict) or not isinstance(catcher.get("Next"), str):
-            raise Refused(name, "Catch", "holds an entry without Next")
+            raise Refused(name, f"Catch[{n}]", "has no Next")
         for key in catcher:
             if key not in _CATCH:
-                raise Refused(name, f"Catch.{key}", "is not a Catch field the DSL writes")
+                raise Refused(name, f"Catch[{n}].{key}", "is not a Catch field the DSL writes")
         jsonata = (self.states[name].get("QueryLanguage") or
                    ("JSONata" if self.emitter.jsonata_machine else "JSONPath")) == "JSONata"
         keywords = tuple((keyword, self.emitter.values.plain(catcher[key], jsonata_strings=jsonata))
                          for key, keyword in _CATCH.items() if keyword and key in catcher)
-        return (self.errors(name, "Catch", catcher.get("ErrorEquals")), self.ref(catcher["Next"])), keywords
+        return (self.errors(name, f"Catch[{n}]", catcher.get("ErrorEquals")),
+                self.ref(catcher["Next"])), keywords
 
     def errors(self, name: str, field: str, errors: Any) -> Code:
         if not isinstance(errors, list) or not errors or not all(isinstance(e, str) for e in errors):
@@ -347,8 +348,8 @@ class _Scope:
 
     def _catches_later(self, name: str, variable: str, catchers: list[Any]) -> list[str]:
         code: Code = Raw(variable)
-        for catcher in catchers:
-            code = Method(code, "catch", *self._catcher(name, catcher))
+        for n, catcher in enumerate(catchers):
+            code = Method(code, "catch", *self._catcher(name, n, catcher))
         return render(code)
 
     def _choice(self, name: str, state: dict[str, Any], code: Code, variable: str | None) -> Code:
@@ -370,6 +371,8 @@ class _Scope:
         for n, rule in enumerate(state["Choices"]):
             if not isinstance(rule, dict) or not isinstance(rule.get("Next"), str):
                 raise Refused(name, f"Choices[{n}]", "a rule needs Next")
+            if "Comment" in rule:
+                raise Refused(name, f"Choices[{n}].Comment", "the DSL's Choice rules take no comment")
             try:
                 condition = self.emitter.conditions.rule(rule)
             except Unsupported as exc:

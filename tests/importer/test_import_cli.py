@@ -104,7 +104,7 @@ def test_what_the_dsl_cannot_write_is_refused_naming_state_and_field(
     path = write(tmp_path / "catch-comment.asl.json", document)
     code, out, err = run(capsys, str(path), "--out", str(tmp_path / "out"))
     assert code == 1
-    assert err == f"import: {path}: refused: state 'T' field Catch.Comment: is not a Catch field the DSL writes\n"
+    assert err == f"import: {path}: refused: state 'T' field Catch[0].Comment: is not a Catch field the DSL writes\n"
     assert not (tmp_path / "out").exists()
 
 

@@ -1,0 +1,100 @@
+"""Forms the corpus has few of: each imports exactly, written the DSL's way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dsl.importer.cli import convert
+from dsl.importer.roundtrip import build_module, same
+from dsl.importer.sources import Source
+
+
+def choice(*rules: dict[str, Any], default: bool = True) -> dict[str, Any]:
+    state: dict[str, Any] = {"Type": "Choice",
+                             "Choices": [{**rule, "Next": "Yes"} for rule in rules]}
+    if default:
+        state["Default"] = "No"
+    return {"StartAt": "C", "States": {"C": state, "Yes": {"Type": "Succeed"},
+                                       "No": {"Type": "Fail", "Error": "No"}}}
+
+
+def imported(document: dict[str, Any]) -> str:
+    text = convert(Source("test", "test", "test", document, "a test"))
+    assert same(build_module(text), document)
+    return text
+
+
+def compare(operator: str, value: Any, variable: str = "$.x") -> dict[str, Any]:
+    return {"Variable": variable, operator: value}
+
+
+@pytest.mark.parametrize(("rule", "written"), [
+    (compare("NumericGreaterThan", 3), 'Var("$.x") > 3'),
+    (compare("NumericEquals", 2.5), 'Var("$.x") == 2.5'),
+    (compare("StringLessThanEquals", "m"), 'Var("$.x") <= "m"'),
+    (compare("BooleanEquals", False), 'Var("$.x").boolean_equals(False)'),
+    (compare("IsNull", False), 'Var("$.x").is_null(False)'),
+    (compare("IsPresent", True), 'Var("$.x").is_present()'),
+    (compare("TimestampLessThanPath", "$.deadline"), 'Var("$.x").timestamp_less_than_path("$.deadline")'),
+    (compare("TimestampEquals", "2026-01-01T00:00:00Z"),
+     'Var("$.x").timestamp_equals("2026-01-01T00:00:00Z")'),
+    ({"Not": compare("StringEquals", "a")}, 'Var("$.x") != "a"'),
+    ({"Not": {"Not": compare("StringEquals", "a")}}, 'Not((Var("$.x") != "a",))'),
+    ({"And": [compare("NumericLessThan", 1), {"And": [compare("IsString", True)]}]},
+     'And((Var("$.x") < 1, And((Var("$.x").is_string(),))))'),
+    ({"Or": [compare("NumericLessThan", 1), {"And": [compare("IsNumeric", True),
+                                                       {"Not": compare("NumericEquals", 0)}]}]},
+     '(Var("$.x") < 1) | (Var("$.x").is_numeric() & (Var("$.x") != 0))'),
+])
+def test_conditions(rule: dict[str, Any], written: str) -> None:
+    assert f".when({written}, " in imported(choice(rule))
+
+
+def test_choice_without_default_and_a_loop() -> None:
+    document = {"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 5, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": False, "Next": "W"},
+                                            {"Variable": "$.done", "BooleanEquals": True, "Next": "S"}]},
+        "S": {"Type": "Succeed"}}}
+    text = imported(document)
+    assert "w >> c" in text
+
+
+def test_catch_to_a_later_state_is_wired_once_it_exists() -> None:
+    document = {"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+              "Parameters": {"QueueUrl": "q", "MessageBody.$": "$"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}], "Next": "B"},
+        "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+              "Parameters": {"QueueUrl": "q", "MessageBody": "retry"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "A"}], "End": True}}}
+    text = imported(document)
+    assert text.index("b = ") < text.index("a = ")
+    assert 'b.catch(["States.ALL"], a)' in text
+
+
+def test_jsonata_machine_with_a_lambda_helper_and_jsonata_strings() -> None:
+    document = {"QueryLanguage": "JSONata", "StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                 "Arguments": {"FunctionName": "f", "Payload": "{% $states.input %}"},
+                 "Output": "{% $states.result.Payload %}", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.ok %}", "Next": "Done"}],
+                  "Default": "Done"},
+        "Done": {"Type": "Succeed"}}}
+    text = imported(document)
+    assert 'payload=jsonata("$states.input")' in text
+    assert 'Condition.jsonata("$states.input.ok")' in text
+
+
+def test_names_are_snake_case_unique_and_never_keywords() -> None:
+    document = {"StartAt": "class", "States": {
+        "class": {"Type": "Pass", "Next": "Class"},
+        "Class": {"Type": "Pass", "Next": "2nd step"},
+        "2nd step": {"Type": "Pass", "Next": "map"},
+        "map": {"Type": "Pass", "End": True}}}
+    text = imported(document)
+    for line in ("class_state = Pass(", "class_state_2 = Pass(", "state_2nd_step = Pass(",
+                 "map_state = Pass("):
+        assert line in text
