@@ -25,8 +25,11 @@ def convert(source: Source) -> str:
 
     Raises :class:`Refused` when the DSL cannot write the document exactly.
     """
-    text = emit_module(Module(source.document, source.workflow, source.origin))
-    check(text, source.document)
+    try:
+        text = emit_module(Module(source.document, source.workflow, source.origin))
+        check(text, source.document)
+    except RecursionError:
+        raise Refused(None, "States", "nested too deeply to write as one module") from None
     return text
 
 

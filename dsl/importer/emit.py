@@ -208,14 +208,24 @@ class _Scope:
             raise Refused(self.start, "Type", "internal: wiring left unwritten")
         return self.chains()
 
-    def visit(self, name: str) -> None:
-        if name in self.refs or name in self.visiting:
+    def visit(self, root: str) -> None:
+        """Define ``root`` after its dependencies (depth first, without recursion: chains of
+        Choice states can be thousands long). A dependency still being visited is a loop: it is
+        wired later, once it exists."""
+        if root in self.refs:
             return
-        self.visiting.add(name)
-        for target in self.dependencies(name):
-            self.visit(target)
-        self.define(name)
-        self.visiting.discard(name)
+        self.visiting.add(root)
+        stack = [(root, iter(self.dependencies(root)))]
+        while stack:
+            name, pending = stack[-1]
+            target = next((t for t in pending if t not in self.refs and t not in self.visiting), None)
+            if target is not None:
+                self.visiting.add(target)
+                stack.append((target, iter(self.dependencies(target))))
+                continue
+            stack.pop()
+            self.define(name)
+            self.visiting.discard(name)
 
     def available(self, names: list[str]) -> bool:
         return all(n in self.refs or n in self.inline for n in names)

@@ -6,9 +6,11 @@ import builtins
 import keyword
 import re
 
+import dsl
+
 # Names the emitted module imports, and builtins a reader would not want shadowed.
 # l, O and I read as digits (pycodestyle E741).
-_TAKEN = frozenset({"l", "O", "I", "aws_lambda", "dynamodb", "stepfunctions", "jsonata", "annotations",
+_TAKEN = frozenset({"l", "O", "I", "aws_lambda", "dynamodb", "stepfunctions", *dsl.__all__,
                     *(name for name in dir(builtins) if not name.startswith("_"))})
 
 

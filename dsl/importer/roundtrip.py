@@ -24,6 +24,9 @@ def build_module(source: str) -> dict[str, Any]:
         exec(compile(source, module.__name__, "exec"), module.__dict__)  # noqa: S102 - our own output
     except DslError as exc:
         raise Refused(exc.state, "(build)", f"the DSL refuses the emitted code: {exc}") from None
+    except (RecursionError, MemoryError, SyntaxError) as exc:
+        raise Refused(None, "States", f"too large or deeply nested to write as one module "
+                                      f"({type(exc).__name__})") from None
     workflows = [v for v in vars(module).values() if isinstance(v, Workflow)]
     if len(workflows) != 1:
         raise Refused(None, "(module)", f"the emitted module defines {len(workflows)} workflows")

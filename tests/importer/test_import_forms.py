@@ -98,3 +98,15 @@ def test_names_are_snake_case_unique_and_never_keywords() -> None:
     for line in ("class_state = Pass(", "class_state_2 = Pass(", "state_2nd_step = Pass(",
                  "map_state = Pass("):
         assert line in text
+
+
+def test_a_long_chain_of_choices_imports_without_recursion() -> None:
+    count = 1500  # deeper than Python's recursion limit
+    states: dict[str, Any] = {
+        f"S{i}": {"Type": "Choice", "Default": "End",
+                  "Choices": [{"Variable": "$.x", "NumericEquals": i,
+                               "Next": f"S{i + 1}" if i + 1 < count else "End"}]}
+        for i in range(count)}
+    states["End"] = {"Type": "Succeed"}
+    text = imported({"StartAt": "S0", "States": states})
+    assert text.index("s1499 = ") < text.index("s0 = ")
