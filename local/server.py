@@ -22,7 +22,7 @@ from botocore.config import Config  # type: ignore[import-untyped]
 from local import callcontext, client_cache, clock, server_speed
 from local.dynamodb_gateway import DynamoDBGateway
 from local.eventbridge import EventBridgeEmulator
-from local.shims import ALL_SHIMS, Shim, check_moto_version
+from local.shims import ALL_SHIMS, Shim
 from local.shims.lambda_inprocess import InProcessLambdaRuntime
 
 REGION = "us-east-1"
@@ -136,7 +136,6 @@ def local_server(*, shims: Sequence[Shim] = ALL_SHIMS, time_scale: float = 1.0,
     from moto.core.config import default_user_config
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-    check_moto_version()
     if not _ONE_SERVER.acquire(blocking=False):
         raise LocalServerError("an embedded moto server already runs in this process")
     saved_sfn = default_user_config.get("stepfunctions")

@@ -13,7 +13,7 @@ from deployer import Clients, DeployConfig, deploy, plan, prepare
 from deployer.errors import InvalidDefinition
 from dsl.build import main as build
 
-from .conftest import REPO, SEED
+from .conftest import REPO
 from .test_iam import assert_roles_grant_exactly_what_tasks_need
 from .test_refusals import refuse
 
@@ -70,9 +70,9 @@ def test_a_definition_failing_validate_is_refused(generated: Path, source_root: 
     assert "DEPLOY-INVALID" in line and "python -m dsl validate" in line and "Nowhere" in line
 
 
-def test_a_definition_failing_verify_is_refused(generated: Path, source_root: Path) -> None:
+def test_a_definition_failing_verify_is_refused(generated: Path, source_root: Path, seed_dir: Path) -> None:
     """The original semaphore: its `<>` limit test admits without bound once the count passes the limit."""
-    shutil.copyfile(SEED / "dynamodb-semaphore.asl.json", generated / "dynamodb-semaphore.asl.json")
+    shutil.copyfile(seed_dir / "dynamodb-semaphore.asl.json", generated / "dynamodb-semaphore.asl.json")
     with pytest.raises(InvalidDefinition, match=r"dynamodb-semaphore.asl.json:/States/Get Lock/.*LOCK-.*"
                                                 r"python -m dsl verify"):
         prepare(config(generated, source_root, definitions_dir=None))
