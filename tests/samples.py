@@ -21,13 +21,15 @@ COUNTER_LOCK = Path(__file__).resolve().parent / "fixtures" / "counter_lock"
 
 @dataclass(frozen=True)
 class Sample:
-    """A semaphore, its cleanup and its test workflow: file names, and state names by role."""
+    """A semaphore, its cleanup and its test workflow: file names, state names by role (and a few
+    attribute names and paths), and the numbers tests check (state count, retries, wait)."""
 
     name: str
     semaphore: str
     cleanup: str
     test_run: str
     names: dict[str, str]
+    numbers: dict[str, int]
 
     def folder(self, request: pytest.FixtureRequest) -> Path:
         """Where the files are (the seed through ``seed_dir``, which skips when it is absent)."""
@@ -54,7 +56,9 @@ SEED = Sample("seed", "dynamodb-semaphore.asl.json", "dynamodb-semaphore-cleanfr
                   "cleanup_end": "Success State", "run_list": "GenerateDefaultInput", "fan_out": "StartInParallel",
                   "child": "RunChildStateMachine", "after_child": "ClearResults",
                   # attributes and values the tests look at
-                  "count": "currentlockcount", "limit": ":limit", "runs": "iterations"})
+                  "count": "currentlockcount", "limit": ":limit", "runs": "iterations",
+                  "item_text": "$.lockinfo.currentlockitem.ItemString"},
+              {"states": 15, "acquire_retries": 6, "release_retries": 5, "wait_seconds": 3})
 COUNTER = Sample("counter_lock", "counter-semaphore.asl.json", "counter-semaphore-cleanup.asl.json",
                  "counter-test-run.asl.json", {
                      "lock": "Take Slot", "acquire": "Claim Slot", "init": "Create Lock Item",
@@ -64,5 +68,6 @@ COUNTER = Sample("counter_lock", "counter-semaphore.asl.json", "counter-semaphor
                      "cleanup_read": "Look Up Holder", "cleanup_check": "Still Holding?",
                      "cleanup_release": "Free Ended Slot", "cleanup_end": "Cleanup Done", "run_list": "Make Run List",
                      "fan_out": "Fan Out", "child": "Start Semaphore Run", "after_child": "Forget Result",
-                     "count": "holdercount", "limit": ":max", "runs": "runs"})
+                     "count": "holdercount", "limit": ":max", "runs": "runs", "item_text": "$.slot.item.ItemText"},
+                 {"states": 12, "acquire_retries": 4, "release_retries": 3, "wait_seconds": 2})
 SAMPLES = (SEED, COUNTER)
