@@ -58,7 +58,8 @@ SEED = Sample("seed", "dynamodb-semaphore.asl.json", "dynamodb-semaphore-cleanfr
                   # attributes and values the tests look at
                   "count": "currentlockcount", "limit": ":limit", "runs": "iterations",
                   "item_text": "$.lockinfo.currentlockitem.ItemString"},
-              {"states": 15, "acquire_retries": 6, "release_retries": 5, "wait_seconds": 3})
+              {"states": 15, "acquire_retries": 6, "release_retries": 5, "wait_seconds": 3, "child_retries_exists": 1,
+               "child_retries_all": 12})
 COUNTER = Sample("counter_lock", "counter-semaphore.asl.json", "counter-semaphore-cleanup.asl.json",
                  "counter-test-run.asl.json", {
                      "lock": "Take Slot", "acquire": "Claim Slot", "init": "Create Lock Item",
@@ -68,6 +69,7 @@ COUNTER = Sample("counter_lock", "counter-semaphore.asl.json", "counter-semaphor
                      "cleanup_read": "Look Up Holder", "cleanup_check": "Still Holding?",
                      "cleanup_release": "Free Ended Slot", "cleanup_end": "Cleanup Done", "run_list": "Make Run List",
                      "fan_out": "Fan Out", "child": "Start Semaphore Run", "after_child": "Forget Result",
-                     "count": "holdercount", "limit": ":max", "runs": "runs", "item_text": "$.slot.item.ItemText"},
-                 {"states": 12, "acquire_retries": 4, "release_retries": 3, "wait_seconds": 2})
+                     "count": "holdercount", "limit": ":max", "runs": "runs", "item_text": "$.slotinfo.currentitem.ItemAsText"},
+                 {"states": 12, "acquire_retries": 4, "release_retries": 3, "wait_seconds": 2, "child_retries_exists": 2,
+                  "child_retries_all": 8})
 SAMPLES = (SEED, COUNTER)
