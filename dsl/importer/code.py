@@ -68,22 +68,28 @@ class Str(Code):
         inner = indent + INDENT
         room = max(WIDTH - len(inner) - 2, 20)
         chunks: list[str] = []
-        current = ""
-        for word in self.value.split(" "):
-            piece = word if not current else " " + word
-            if current and len(_quote(current + piece)) > room:
+        current: str | None = None
+        for word in self.value.split(" "):  # every space is kept, at the end of its chunk
+            if current is None:
+                current = word
+            elif current and len(_quote(f"{current} {word}")) > room:
                 chunks.append(current + " ")
                 current = word
             else:
-                current += piece
-        chunks.append(current)
+                current = f"{current} {word}"
+        chunks.append(current or "")
         if len(chunks) == 1:
             return [self.flat()]
         return ["(", *(inner + _quote(chunk) for chunk in chunks), indent + ")"]
 
 
 def _quote(text: str) -> str:
-    # JSON's escapes are valid Python escapes; non-ASCII text stays readable.
+    # JSON's escapes are valid Python escapes; non-ASCII text stays readable, unless it holds a
+    # lone surrogate, which a UTF-8 file cannot.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(text)
     return json.dumps(text, ensure_ascii=False)
 
 

@@ -256,8 +256,6 @@ class _Scope:
         state = self.states[name]
         try:
             code = self._build(name, state, variable)
-        except Refused:
-            raise
         except FieldError as exc:
             raise Refused(name, exc.field, str(exc)) from None
         except Unsupported as exc:
