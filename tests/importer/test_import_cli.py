@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from import_helpers import GENERATED, REPO, SEED_FILES, load, need_seed
+from import_helpers import CORPUS, FIXTURES, GENERATED, REPO, SEED_FILES, load, need_seed
 
 from dsl.importer import cli
 from dsl.importer.roundtrip import build_module, same
@@ -149,15 +149,16 @@ def test_seed_builds_with_verify_reporting_only(tmp_path: Path) -> None:
         assert same(load(tmp_path / "gen" / path.name), load(path)), path.name
 
 
-def test_generated_workflows_build_through_the_real_build(tmp_path: Path) -> None:
+def test_corpus_and_generated_build_through_the_real_build(tmp_path: Path) -> None:
+    """``python -m dsl build`` of the imported modules writes back every source document."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "dsl", "import", *map(str, GENERATED), "--out",
+    subprocess.run([sys.executable, "-m", "dsl", "import", *map(str, GENERATED + CORPUS), "--out",
                     str(tmp_path / "defs")], cwd=REPO, check=True, env=env, capture_output=True)
     built = subprocess.run([sys.executable, "-m", "dsl", "build", "--definitions", str(tmp_path / "defs"),
                             "--out", str(tmp_path / "gen"), "--verify-report-only"], cwd=REPO, env=env,
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
-    for path in GENERATED:
+    for path in GENERATED + CORPUS:
         assert same(load(tmp_path / "gen" / path.name), load(path)), path.name
 
 
@@ -170,3 +171,11 @@ def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
                        env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)})
         outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 4
+
+
+def test_a_yaml_asl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(FIXTURES / "nightly-report.asl.yaml"), "--out", str(tmp_path))
+    assert (code, err) == (0, "")
+    module = (tmp_path / "nightly_report.py").read_text(encoding="utf-8")
+    assert 'Workflow("nightly-report"' in module
+    assert '"Prefix": States.format("day={}/", P("$.day"))' in module
