@@ -177,5 +177,5 @@ def test_a_yaml_asl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run(capsys, str(FIXTURES / "nightly-report.asl.yaml"), "--out", str(tmp_path))
     assert (code, err) == (0, "")
     module = (tmp_path / "nightly_report.py").read_text(encoding="utf-8")
-    assert 'Workflow("nightly-report"' in module
+    assert 'NIGHTLY_REPORT = Workflow(\n    "nightly-report",' in module
     assert '"Prefix": States.format("day={}/", P("$.day"))' in module
