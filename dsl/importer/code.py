@@ -113,6 +113,8 @@ def _flat_args(args: tuple[Code, ...], kwargs: tuple[tuple[str, Code], ...]) -> 
 
 
 def _arg_lines(args: tuple[Code, ...], kwargs: tuple[tuple[str, Code], ...], inner: str) -> list[str]:
+    if len(args) == 1 and not kwargs and isinstance(args[0], Operators):
+        return args[0].bare(inner)  # a lone chain needs no parentheses of its own
     out: list[str] = []
     for arg in args:
         out += render(arg, inner, suffix=",")
@@ -158,11 +160,14 @@ class Operators(Code):
         return f" {self.op} ".join(o.flat() for o in self.operands)
 
     def lines(self, indent: str) -> list[str]:
-        inner = indent + INDENT
-        out = ["("]
+        return ["(", *self.bare(indent + INDENT), indent + ")"]
+
+    def bare(self, indent: str) -> list[str]:
+        """One operand per line at ``indent``, without the enclosing parentheses."""
+        out: list[str] = []
         for n, operand in enumerate(self.operands):
-            out += render(operand, inner, prefix="" if n == 0 else f"{self.op} ")
-        return [*out, indent + ")"]
+            out += render(operand, indent, prefix="" if n == 0 else f"{self.op} ")
+        return out
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ a rule simply names a state defined earlier.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,8 @@ from dsl.integrations import aws_lambda, stepfunctions
 # Error lists the integrations name, written by name when a Retry or Catch uses exactly one.
 _ERROR_LISTS = {tuple(aws_lambda.SERVICE_ERRORS): "aws_lambda.SERVICE_ERRORS",
                 tuple(stepfunctions.TOKEN_GONE): "stepfunctions.TOKEN_GONE"}
+SIMPLE_STATE = 50  # characters of a Pass or Wait's ASL that may still be written inline
+_SIMPLE_FIELDS = {"Type", "Next", "End", "Seconds", "Result"}
 ISORT_WIDTH = 88  # ruff's default line length, which its import sorting keeps to
 _TOP_LEVEL = {"Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version"}
 _RETRY = {"ErrorEquals": None, "IntervalSeconds": "interval", "MaxAttempts": "max_attempts",
@@ -145,11 +148,24 @@ class _Scope:
         for name in self.order:
             for target in self.targets(name):
                 incoming[target] = incoming.get(target, 0) + 1
-        self.inline = {name for name in self.order if name != self.start and incoming.get(name) == 1
-                       and self.states[name].get("Type") in ("Succeed", "Fail")}
+        nexts = [state.get("Next") for state in self.states.values()]
+        self.inline = {name for name in self.order if self._inline(name, incoming.get(name, 0), nexts)}
         self.refs: dict[str, Code] = {}
         self.visiting: set[str] = set()
         self.pending: list[tuple[set[str], Callable[[], list[str]]]] = []
+
+    def _inline(self, name: str, incoming: int, nexts: list[Any]) -> bool:
+        """Written where it is used, without a variable: a Succeed or Fail reached from one place,
+        and a short Pass or Wait that only its chain reaches (or that starts the scope)."""
+        state = self.states[name]
+        if state.get("Type") in ("Succeed", "Fail"):
+            return name != self.start and incoming == 1
+        if state.get("Type") not in ("Pass", "Wait") or set(state) - _SIMPLE_FIELDS:
+            return False
+        short = len(json.dumps({k: v for k, v in state.items() if k not in ("Next", "End")})) \
+            <= SIMPLE_STATE
+        chained = name != self.start and incoming == 1 and name in nexts
+        return short and (chained or (name == self.start and incoming == 0))
 
     # -- graph -----------------------------------------------------------------
     def targets(self, name: str) -> list[str]:
@@ -398,7 +414,7 @@ class _Scope:
         covered: set[str] = set()
         start: Code | None = None
         for name in self.order:
-            if name in covered or name in self.inline:
+            if name in covered or (name in self.inline and name != self.start):
                 continue
             chain = [name]
             current = name

@@ -90,10 +90,10 @@ def test_jsonata_machine_with_a_lambda_helper_and_jsonata_strings() -> None:
 
 def test_names_are_snake_case_unique_and_never_keywords() -> None:
     document = {"StartAt": "class", "States": {
-        "class": {"Type": "Pass", "Next": "Class"},
-        "Class": {"Type": "Pass", "Next": "2nd step"},
-        "2nd step": {"Type": "Pass", "Next": "map"},
-        "map": {"Type": "Pass", "End": True}}}
+        "class": {"Type": "Pass", "Comment": "c", "Next": "Class"},
+        "Class": {"Type": "Pass", "Comment": "c", "Next": "2nd step"},
+        "2nd step": {"Type": "Pass", "Comment": "c", "Next": "map"},
+        "map": {"Type": "Pass", "Comment": "c", "End": True}}}
     text = imported(document)
     for line in ("class_state = Pass(", "class_state_2 = Pass(", "state_2nd_step = Pass(",
                  "map_state = Pass("):
@@ -110,3 +110,16 @@ def test_a_long_chain_of_choices_imports_without_recursion() -> None:
     states["End"] = {"Type": "Succeed"}
     text = imported({"StartAt": "S0", "States": states})
     assert text.index("s1499 = ") < text.index("s0 = ")
+
+
+def test_short_passes_and_waits_are_written_in_their_chain() -> None:
+    document = {"StartAt": "Start", "States": {
+        "Start": {"Type": "Pass", "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Again?"},
+        "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 3,
+                                                  "Next": "Loop"}], "Default": "Done"},
+        "Loop": {"Type": "Pass", "Result": {"n": 3}, "Next": "Again?"},
+        "Done": {"Type": "Succeed"}}}
+    text = imported(document)
+    assert 'Pass("Start") >> Wait("Pause", seconds=2) >> again' in text
+    assert "loop = Pass(" in text  # a Choice target keeps its variable

@@ -101,3 +101,10 @@ def test_cli_writes_every_machine_and_reports_the_s3_one(tmp_path: Path,
     assert code == 2 and err.count("\n") == 1 and "DefinitionS3Location" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["job_poller.py", "nightly_report.py",
                                                           "order_flow.py"]
+
+
+def test_the_docs_show_what_the_command_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main([str(FIXTURES / "cfn-template.json"), "--out", str(tmp_path)])
+    capsys.readouterr()
+    docs = (FIXTURES.parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    assert (tmp_path / "job_poller.py").read_text(encoding="utf-8") in docs
