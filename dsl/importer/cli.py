@@ -92,7 +92,10 @@ def _import_one(source: Source, out: Path, force: bool, written: set[str]) -> in
         text = convert(source)
     except Refused as exc:
         return _fail(f"{source.label}: refused: {exc}", 1)
-    write_atomic(target, text)
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        return _fail(f"{target}: cannot write: {exc.strerror or exc}", 2)
     written.add(str(target))
     sys.stdout.write(f"written: {target} ({source.workflow})\n")
     return 0

@@ -130,7 +130,9 @@ def _match(helper: Helper, request: dict[str, Any]) -> tuple[tuple[str, str, Any
         found.append((keyword, name, value, dynamic))
     if not helper.required <= seen or not set(helper.fixed) <= seen:
         return None
-    return tuple(found)
+    # The helper's own keyword order, whatever the source's: a re-import gives the same code.
+    order = list(helper.keys)
+    return tuple(sorted(found, key=lambda item: order.index(item[1])))
 
 
 def _fits(kind: str, value: Any, dynamic: bool) -> bool:

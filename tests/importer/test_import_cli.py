@@ -179,3 +179,12 @@ def test_a_yaml_asl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     module = (tmp_path / "nightly_report.py").read_text(encoding="utf-8")
     assert 'NIGHTLY_REPORT = Workflow(\n    "nightly-report",' in module
     assert '"Prefix": States.format("day={}/", P("$.day"))' in module
+
+
+def test_an_out_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path / "hello.asl.json", PASS)
+    blocker = tmp_path / "out"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, str(source), "--out", str(blocker))
+    assert code == 2 and err.startswith(f"import: {blocker / 'hello.py'}: cannot write: ")
+    assert err.count("\n") == 1

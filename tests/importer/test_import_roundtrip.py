@@ -35,7 +35,7 @@ def test_original_sample_round_trips(name: str) -> None:
     assert same(load(path), build_module(module_text(path)))
 
 
-@pytest.mark.parametrize("path", VALID_CORPUS + GENERATED, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", VALID_CORPUS + GENERATED + SEED_FILES, ids=lambda p: p.name)
 def test_import_of_the_build_gives_the_same_source(path: Path, tmp_path: Path) -> None:
     first = module_text(path)
     rebuilt = tmp_path / path.name
