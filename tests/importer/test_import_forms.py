@@ -123,3 +123,16 @@ def test_short_passes_and_waits_are_written_in_their_chain() -> None:
     text = imported(document)
     assert 'Pass("Start") >> Wait("Pause", seconds=2) >> again' in text
     assert "loop = Pass(" in text  # a Choice target keeps its variable
+
+
+def test_helper_keywords_keep_the_helpers_order() -> None:
+    """Importing the build of an import gives the same code, whatever the source's key order."""
+    request = {"ReturnValues": "ALL_NEW", "UpdateExpression": "SET #a = :a",
+               "ExpressionAttributeValues": {":a": {"S": "x"}}, "ExpressionAttributeNames": {"#a": "a"},
+               "Key": {"Id": {"S": "1"}}, "TableName": "t"}
+    document = {"StartAt": "U", "States": {"U": {"Type": "Task", "End": True, "Parameters": request,
+                                                 "Resource": "arn:aws:states:::dynamodb:updateItem"}}}
+    first = imported(document)
+    assert first.index("table=") < first.index("key=") < first.index("update=") \
+        < first.index("names=") < first.index("values=") < first.index("return_values=")
+    assert imported(build_module(first)) == first
