@@ -20,7 +20,7 @@ WIRING = frozenset({"Type", "Next", "End", "Retry", "Catch", "Choices", "Default
                     "ItemProcessor", "Iterator"})
 
 # ASL key -> (keyword, how its value is written), in emission order.
-PLAIN, PAYLOAD, PATH = "plain", "payload", "path"
+PLAIN, PAYLOAD = "plain", "payload"
 _ORDER: tuple[tuple[str, str, str], ...] = (
     ("Resource", "resource", PLAIN),
     ("Seconds", "seconds", PLAIN), ("Timestamp", "timestamp", PLAIN),
@@ -36,10 +36,10 @@ _ORDER: tuple[tuple[str, str, str], ...] = (
     ("ToleratedFailureCount", "tolerated_failure_count", PLAIN),
     ("ToleratedFailureCountPath", "tolerated_failure_count_path", PLAIN),
     ("Label", "label", PLAIN),
-    ("InputPath", "input_path", PATH), ("Parameters", "parameters", PAYLOAD),
+    ("InputPath", "input_path", PLAIN), ("Parameters", "parameters", PAYLOAD),
     ("Arguments", "arguments", PLAIN), ("Result", "result", PLAIN),
-    ("ResultSelector", "result_selector", PAYLOAD), ("ResultPath", "result_path", PATH),
-    ("OutputPath", "output_path", PATH), ("Output", "output", PLAIN), ("Assign", "assign", PLAIN),
+    ("ResultSelector", "result_selector", PAYLOAD), ("ResultPath", "result_path", PLAIN),
+    ("OutputPath", "output_path", PLAIN), ("Output", "output", PLAIN), ("Assign", "assign", PLAIN),
     ("TimeoutSeconds", "timeout_seconds", PLAIN), ("TimeoutSecondsPath", "timeout_seconds_path", PLAIN),
     ("HeartbeatSeconds", "heartbeat_seconds", PLAIN),
     ("HeartbeatSecondsPath", "heartbeat_seconds_path", PLAIN),

@@ -27,7 +27,6 @@ _BUILDERS: dict[str, str] = {
     for name in intrinsics.FUNCTIONS
 }
 _BUILDERS["States.UUID"] = "uuid"
-_BUILDERS["States.JsonMerge"] = "json_merge"
 
 
 class Imports:

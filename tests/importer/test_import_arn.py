@@ -48,3 +48,24 @@ def test_an_unknown_machine_is_one_line(aws: object, tmp_path: Path,
 def test_not_an_arn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--arn", "my-machine", "--out", str(tmp_path)]) == 2
     assert "not a state machine ARN" in capsys.readouterr().err
+
+
+def test_through_a_moto_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command talks HTTP to whatever endpoint boto3 is configured with (AWS_ENDPOINT_URL)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                            "AWS_ENDPOINT_URL": f"http://{host}:{port}"}.items():
+            monkeypatch.setenv(name, value)
+        (path,) = [p for p in GENERATED if p.name == "dynamodb-semaphore-cleanfromincomplete.asl.json"]
+        sfn = boto3.client("stepfunctions", region_name="us-east-2")
+        arn = sfn.create_state_machine(name="cleanup", definition=path.read_text(encoding="utf-8"),
+                                       roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+        assert cli.main(["--arn", arn, "--out", str(tmp_path)]) == 0
+        assert same(build_module((tmp_path / "cleanup.py").read_text(encoding="utf-8")), load(path))
+    finally:
+        server.stop()
