@@ -4,8 +4,9 @@ States become variables named after them, defined before use in reading order:
 a state's Choice targets and Catch handlers come first, Next edges are
 written as ``>>`` chains once the states exist, and the chain from StartAt is
 the workflow's (or the branch's) start. A Succeed or Fail reached from one
-place only is written where it is used. Loops need no special form: a chain or
-a rule simply names a state defined earlier.
+place only, and a short Pass or Wait only its chain reaches, are written where
+they are used. Loops need no special form: a chain or a rule simply names a
+state defined earlier.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ _SIMPLE_FIELDS = {"Type", "Next", "End", "Seconds", "Result"}
 ISORT_WIDTH = 88  # ruff's default line length, which its import sorting keeps to
 _TOP_LEVEL = {"Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version"}
 _RETRY = {"ErrorEquals": None, "IntervalSeconds": "interval", "MaxAttempts": "max_attempts",
-          "BackoffRate": "backoff", "MaxDelaySeconds": "max_delay", "JitterStrategy": "jitter", "Comment": "comment"}
+          "BackoffRate": "backoff", "MaxDelaySeconds": "max_delay", "JitterStrategy": "jitter",
+          "Comment": "comment"}
 _CATCH = {"ErrorEquals": None, "Next": None, "ResultPath": "result_path", "Output": "output",
           "Assign": "assign"}
 
