@@ -14,8 +14,9 @@ from deployer import engine
 from deployer.clients import Clients
 from deployer.config import DeployConfig, check_options
 from deployer.errors import DeployFailure
-from deployer.generated import rule_stems
-from deployer.names import check_prefix
+from deployer.generated import machine_files, rule_stems
+from deployer.machines import machines_for
+from deployer.names import check_names
 from deployer.retry import Retrier
 from deployer.stack import Prepared, Stack, build_stack, prepare
 
@@ -45,11 +46,12 @@ def deploy(config: DeployConfig, clients: Clients, *, prepared: Prepared | None 
 def destroy_stack(config: DeployConfig, clients: Clients) -> Stack:
     """The resources ``destroy`` would delete (only names and ARNs; generated/ need not be valid)."""
     check_options(config)
-    check_prefix(config.prefix, rule_stems(config.generated_dir))
+    check_names(config.prefix, rule_stems(config.generated_dir), machines_for(machine_files(config.generated_dir)))
     return build_stack(config, account_of(clients))
 
 
 def destroy(config: DeployConfig, clients: Clients, *,
             progress: engine.Progress | None = None) -> engine.DestroyResult:
-    """Delete everything this tool created for the prefix; a second call deletes nothing."""
+    """Delete everything this tool created for the prefix (also for workflows no longer in
+    ``generated/``); a second call deletes nothing."""
     return engine.destroy(destroy_stack(config, clients), clients, progress=progress)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from deployer import catalog
 from deployer.errors import InvalidDefinition, StaleGenerated
 from deployer.generated import Generated
 
@@ -55,13 +54,12 @@ def check_definitions(generated: Generated) -> list[str]:
     cleanup_context = _function("dsl.analysis", "cleanup_context")
     # The same cleanup context as ``python -m dsl build`` gives verify.
     documents = {**generated.machines, **{r.path.name: r.document for r in generated.rules}}
-    for spec in catalog.MACHINES:
-        doc = generated.machines[spec.file]
-        path = generated.directory / spec.file
+    for file, doc in generated.machines.items():
+        path = generated.directory / file
         if validate is not None:
             _refuse_errors(path, "validate", validate(doc))
         if verify is not None:
-            cleanup, rule = cleanup_context(spec.file, documents) if cleanup_context else (None, None)
+            cleanup, rule = cleanup_context(file, documents) if cleanup_context else (None, None)
             _refuse_errors(path, "verify", verify(doc, cleanup=cleanup, rule=rule))
     return warnings
 

@@ -34,6 +34,10 @@ class DeployConfig:
     definitions_dir: Path | None = REPO_ROOT / "definitions"
     source_root: Path = REPO_ROOT
     function_env: Mapping[str, str] = field(default_factory=dict)
+    # Values of the definitions' placeholders that the stack does not fill:
+    # ``--param NAME=VALUE`` first, then the object of ``--params FILE.json``.
+    params: Mapping[str, str] = field(default_factory=dict)
+    params_file: Path | None = None
     # False only to deploy reference definitions that are known to fail
     # verify (the original sample, for benchmarks); the CLI always checks.
     check_definitions: bool = True
