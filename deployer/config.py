@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,3 +79,15 @@ def check_options(config: DeployConfig) -> None:
                             "digits or _, not starting with AWS_")
         if not isinstance(value, str):
             raise BadOption(f"function environment variable {name!r}: value must be a string")
+
+
+def check_endpoint(url: str) -> None:
+    """Refuse an ``--endpoint-url`` that is not an http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise BadOption(f"--endpoint-url {url!r} is not a URL of an AWS API endpoint "
+                        "(expected http:// or https://, a host and an optional port, e.g. http://127.0.0.1:5000)")

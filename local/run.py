@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -95,7 +95,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
               wait_for: Callable[[LocalRun], bool] | None = None,
               out_dir: Path | None = Path("local-run"), console: Console | None = None,
               progress: bool = True, timeout: float = 900.0, prefix: str = "CC",
-              lock_name: str = "MySemaphore") -> Report:
+              lock_name: str = "MySemaphore", params: Mapping[str, str] | None = None,
+              params_file: Path | None = None) -> Report:
     """Deploy into an embedded moto server, run ``executions`` semaphore executions, report.
 
     ``driver`` ``test-machine`` starts the deployed test machine with input
@@ -105,7 +106,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
     only meaningful at 1. ``before_start`` runs after the deploy and before the first
     execution (e.g. to pre-create the lock item); ``during`` runs once they have started;
     ``wait_for``, when given, must also return True before the run counts as settled (e.g.
-    "a scheduled reconciler has released every leaked slot").
+    "a scheduled reconciler has released every leaked slot"). ``params`` and ``params_file``
+    fill the placeholders of the other workflows of ``generated/``, deployed alongside.
     """
     _check(executions, limit, work_seconds, failure_rate, driver, time_scale)
     console = console or Console()
@@ -117,7 +119,8 @@ def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, 
             region=server.region, endpoint_url=server.endpoint_url)
         config = DeployConfig(prefix=prefix, limit=limit, lock_name=lock_name, region=server.region,
                               function_env={"WORK_SECONDS": f"{work_seconds:g}", "FAILURE_RATE": f"{failure_rate:g}"},
-                              check_definitions=check_definitions)
+                              check_definitions=check_definitions, params=dict(params or {}),
+                              params_file=params_file)
         if generated_dir is not None:
             config = replace(config, generated_dir=generated_dir, definitions_dir=None)
         if source_root is not None:
