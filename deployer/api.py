@@ -9,11 +9,12 @@ refuses.
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
 
 from deployer import engine
 from deployer.clients import Clients
 from deployer.config import DeployConfig, check_options
-from deployer.errors import DeployFailure
+from deployer.errors import BadEndpoint, DeployFailure
 from deployer.generated import machine_files, rule_stems
 from deployer.machines import machines_for
 from deployer.names import check_names
@@ -22,12 +23,24 @@ from deployer.stack import Prepared, Stack, build_stack, prepare
 
 
 def account_of(clients: Clients) -> str:
-    """The account the credentials belong to (one read call)."""
+    """The account the credentials belong to (one read call, the first of every run).
+
+    An endpoint that is not an AWS API answers in a shape botocore cannot read; that is
+    refused as bad input (``BadEndpoint``) rather than shown as botocore's traceback.
+    """
     try:
         account: str = clients.sts.get_caller_identity()["Account"]
     except (ClientError, BotoCoreError) as error:
-        raise DeployFailure(f"cannot identify the AWS account: {' '.join(str(error).split())}") from None
+        raise DeployFailure(f"cannot identify the AWS account: {_one_line(error)}") from None
+    except (ResponseParserError, LookupError, ValueError, TypeError) as error:
+        raise BadEndpoint(f"{clients.sts.meta.endpoint_url} did not answer sts:GetCallerIdentity as an AWS API "
+                          f"does ({type(error).__name__}: {_one_line(error)[:160]}); expected AWS or an emulator "
+                          "such as moto") from None
     return account
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def plan(config: DeployConfig, clients: Clients, *, prepared: Prepared | None = None) -> engine.Plan:

@@ -113,11 +113,10 @@ def main(argv: list[str] | None = None, *, defaults: DeployConfig | None = None,
     except BotoCoreError as exc:  # no credentials, unknown profile, endpoint unreachable
         err.print(f"{PROG}: error: DEPLOY-AWS {_one_line(exc)}", markup=False, soft_wrap=True)
         return 1
-    except ResponseParserError as exc:  # an HTTP server that is not an AWS API
-        where = f"--endpoint-url {args.endpoint_url}" if args.endpoint_url else "AWS"
-        err.print(f"{PROG}: error: DEPLOY-ENDPOINT {where} did not answer as an AWS API does "
-                  f"({_one_line(exc)[:200]}); expected AWS or an emulator such as moto", markup=False, soft_wrap=True)
-        return 2
+    except ResponseParserError as exc:  # an endpoint that answered the first call, then not as AWS
+        err.print(f"{PROG}: error: DEPLOY-AWS an answer botocore cannot read: {_one_line(exc)[:200]}",
+                  markup=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         err.print(f"{PROG}: interrupted; run the same command again to converge", markup=False)
         return 130
