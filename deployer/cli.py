@@ -208,6 +208,7 @@ def _run_local(args: argparse.Namespace, config: DeployConfig, out: Console) -> 
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] == "local":
             raise
-        raise BadOption(f"--local needs the local extra, which is not installed (no module {exc.name!r}): "
+        raise BadOption(f"--local needs the local extra, which is not installed (no module "
+                        f"{exc.name.split('.')[0]!r}): "
                         'run pip install -e ".[local]"') from None
     return local_cli.run(args, config, out)
