@@ -9,12 +9,15 @@ check is skipped with a warning that the CLI prints, never silently.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from deployer.errors import InvalidDefinition, StaleGenerated
-from deployer.generated import Generated
+from deployer.generated import RULE_FILE_SUFFIX, Generated
+from deployer.machines import MACHINE_FILE_SUFFIX
+from dsl.workflow import SETTINGS_SUFFIX
 
 
 def check_fresh(*, definitions_dir: Path | None, generated_dir: Path) -> list[str]:
@@ -39,7 +42,23 @@ def check_fresh(*, definitions_dir: Path | None, generated_dir: Path) -> list[st
     if stale:
         raise StaleGenerated(f"{generated_dir} is stale ({', '.join(sorted(stale))} differ from the definitions); "
                              "run `python -m dsl build` and commit the result")
+    _refuse_leftovers(generated_dir)
     return []
+
+
+def _refuse_leftovers(generated_dir: Path) -> None:
+    """Refuse deployable files the last build did not write: their definition is gone, so is their machine."""
+    from dsl.stamp import STAMP
+    try:
+        written = json.loads((generated_dir / STAMP).read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # a stamp in a layout this check does not know: nothing to compare with
+    deployable = (MACHINE_FILE_SUFFIX, RULE_FILE_SUFFIX, SETTINGS_SUFFIX)
+    left = sorted(p.name for p in generated_dir.iterdir() if p.name.endswith(deployable) and p.name not in written)
+    if left:
+        raise StaleGenerated(f"{generated_dir}: {', '.join(left)} not written by the last `python -m dsl build` "
+                             "(their definition was removed); delete them, then deploy again to delete what "
+                             "was deployed for them")
 
 
 def check_definitions(generated: Generated) -> list[str]:

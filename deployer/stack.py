@@ -16,7 +16,13 @@ from deployer import catalog, checks, conventions, params, policies
 from deployer.capacity import Capacity, check_limit, lock_item_capacity
 from deployer.config import DeployConfig, check_options
 from deployer.errors import InvalidDefinition
-from deployer.generated import Generated, RuleFile, machine_files, read_generated, rule_stems
+from deployer.generated import (
+    Generated,
+    RuleFile,
+    machine_files,
+    read_generated,
+    rule_stems,
+)
 from deployer.machines import Machine, machines_for, system_machine
 from deployer.names import Names, check_names
 from deployer.package import Package, zip_directory

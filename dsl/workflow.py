@@ -8,7 +8,6 @@ from typing import Any, Literal
 from dsl.errors import InvalidField, caller_site
 from dsl.states import Chain, QueryLanguage, Scope, State, claim
 
-
 MachineType = Literal["STANDARD", "EXPRESS"]
 MACHINE_TYPES: tuple[MachineType, ...] = ("STANDARD", "EXPRESS")
 SETTINGS_SUFFIX = ".machine.json"

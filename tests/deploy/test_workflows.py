@@ -108,11 +108,11 @@ def test_one_line_per_workflow_with_every_missing_placeholder(make_config: Any, 
     with pytest.raises(MissingPlaceholders) as refused:
         prepare(make_config())
     assert refused.value.message.splitlines() == [
-        f"{generated}/my-order-flow.asl.json: no value for ${{OrdersTable}} (used at "
-        "/States/GetOrder/Parameters/TableName); give --param NAME=VALUE or --params FILE.json",
-        f"{generated}/my-other-flow.asl.json: no value for ${{KeyPath}} (used at "
-        "/States/GetOrder/Parameters/Key/OrderId/S.$); ${OrdersTable} (used at /States/GetOrder/Parameters/"
-        "TableName); give --param NAME=VALUE or --params FILE.json"]
+        (f"{generated}/my-order-flow.asl.json: no value for ${{OrdersTable}} (used at "
+         "/States/GetOrder/Parameters/TableName); give --param NAME=VALUE or --params FILE.json"),
+        (f"{generated}/my-other-flow.asl.json: no value for ${{KeyPath}} (used at "
+         "/States/GetOrder/Parameters/Key/OrderId/S.$); ${OrdersTable} (used at /States/GetOrder/Parameters/"
+         "TableName); give --param NAME=VALUE or --params FILE.json")]
 
 
 def test_params_come_from_the_stack_then_param_then_the_file(make_config: Any, generated: Path,
@@ -129,8 +129,8 @@ def test_params_come_from_the_stack_then_param_then_the_file(make_config: Any, g
     machine = build_stack(prepared.config, ACCOUNT, prepared).get("machine:my-order-flow")
     assert machine.desired["definition"]["States"]["GetOrder"]["Parameters"] == {
         "TableName": "orders", "Key": {"OrderId": {"S": "eu"}, "Lock": {"S": "MySemaphore"}}}
-    assert prepared.warnings[-1:] == ("--param SF_LockName is filled by the stack (MySemaphore); the given value "
-                                      "was ignored",)
+    assert prepared.warnings[-1:] == (("--param SF_LockName is filled by the stack (MySemaphore); the given value "
+                                       "was ignored"),)
 
 
 def test_an_unused_param_is_a_warning(clients: Clients, make_config: Any, generated: Path,
@@ -253,8 +253,8 @@ def test_destroy_removes_user_machines_also_after_their_definition_went(
 
 @pytest.mark.parametrize("name, expected", [
     ("x" * 78, "workflow '" + "x" * 78 + "' with --prefix 'CC' makes state machine name"),
-    ("ConcurrencyControlledStateMachine", "workflow 'ConcurrencyControlledStateMachine' and the semaphore system "
-                                          "both make state machine name 'CC-ConcurrencyControlledStateMachine'"),
+    ("ConcurrencyControlledStateMachine", ("workflow 'ConcurrencyControlledStateMachine' and the semaphore system "
+                                           "both make state machine name 'CC-ConcurrencyControlledStateMachine'")),
     ("my flow", "workflow 'my flow' puts ' ' into state machine name 'CC-my flow'"),
 ])
 def test_a_workflow_name_that_makes_a_bad_resource_name(name: str, expected: str, make_config: Any,
