@@ -168,11 +168,12 @@ def _deploy(config: DeployConfig, args: argparse.Namespace, make_clients: Callab
             _print_change(out, change)
         out.print(f"Plan: {planned.count(engine.CREATE)} to create, {planned.count(engine.UPDATE)} to update, "
                   f"{planned.count(engine.DELETE)} to delete, {planned.count(engine.UNCHANGED)} unchanged. "
-                  "Nothing was changed (--dry-run).", markup=False)
+                  "Nothing was changed (--dry-run).", markup=False, soft_wrap=True)
         return 0
     result = engine.apply(planned, clients, progress=lambda change: _print_change(out, change))
     out.print(f"Done: {planned.count(engine.CREATE)} created, {planned.count(engine.UPDATE)} updated, "
-              f"{planned.count(engine.DELETE)} deleted, {planned.count(engine.UNCHANGED)} unchanged.", markup=False)
+              f"{planned.count(engine.DELETE)} deleted, {planned.count(engine.UNCHANGED)} unchanged.",
+              markup=False, soft_wrap=True)
     if args.run_test:
         from deployer.runtest import print_report, run_test
         report = run_test(clients, result, lock_name=config.lock_name, console=out)
