@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None, *, defaults: DeployConfig | None = None,
         _check_modes(args)
         config = config_from(args, defaults or DeployConfig())
         if args.local:
-            return _run_local(args, config, out)
+            return _run_local(args, config, out, err)
         if args.destroy:
             return _destroy(config, args, make_clients, out)
         return _deploy(config, args, make_clients, out, err)
@@ -203,9 +203,14 @@ def _print_change(out: Console, change: engine.Change) -> None:
               markup=False, soft_wrap=True)
 
 
-def _run_local(args: argparse.Namespace, config: DeployConfig, out: Console) -> int:
+def _run_local(args: argparse.Namespace, config: DeployConfig, out: Console, err: Console) -> int:
+    from local.moto_pin import MotoVersionError
+
     try:
-        importlib.import_module("local.run")  # the emulator and its shims
+        importlib.import_module("local.run")  # the emulator and its shims, after the moto version check
+    except MotoVersionError as exc:
+        err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
+        return 2
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] == "local":
             raise

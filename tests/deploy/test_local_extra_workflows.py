@@ -8,7 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
-from local.run import LocalRun, run_local
+from local.report import RunSettings
+from local.run import Injections, LocalRun, StackOptions, run_local
 
 from .conftest import copy_generated
 from .test_workflows import ORDER_FLOW, add
@@ -24,8 +25,10 @@ def test_extra_workflows_are_deployed_and_the_system_still_runs(tmp_path: Path) 
         deployed.update(name=described["name"], definition=json.loads(described["definition"]))
 
     with (tmp_path / "console.txt").open("w") as console:
-        report = run_local(4, 2, 0.1, 0.0, seed=3, driver="direct", time_scale=0.05, generated_dir=generated,
-                           params={"OrdersTable": "orders"}, before_start=look, out_dir=None, progress=False,
+        report = run_local(RunSettings(requested=4, limit=2, work_seconds=0.1, failure_rate=0.0, seed=3,
+                                       driver="direct", time_scale=0.05),
+                           stack=StackOptions(generated_dir=generated, params={"OrdersTable": "orders"}),
+                           inject=Injections(before_start=look), out_dir=None, progress=False,
                            console=Console(file=console), timeout=120)
 
     assert deployed["name"] == "CC-my-order-flow"
