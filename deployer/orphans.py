@@ -1,7 +1,8 @@
 """What this tool created earlier for the prefix that the stack no longer has.
 
 A workflow whose definition was removed from ``generated/`` leaves its state machine,
-its role and its log group behind, and a removed rule file its rule. They are found by
+its role and its log group behind, a removed rule file its rule, and the last one the
+role EventBridge starts machines with. They are found by
 listing state machines and rules whose names start with ``<prefix>-``, and are kept
 only when they carry the prefix tag: a resource this tool did not create for the prefix
 is never touched. A machine's role and log group are deleted with it only when they are
@@ -14,7 +15,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
-from deployer.conventions import TAG_KEY
+from deployer.conventions import EVENTS_ROLE_SUFFIX, TAG_KEY
 from deployer.names import STATES_LOG_PREFIX
 from deployer.resources.base import Resource
 from deployer.resources.event_rule import EventRule
@@ -36,6 +37,11 @@ def orphans(stack: Stack, clients: Clients) -> list[Resource]:
                                  desired={})
             if (resource.kind, resource.name) not in known and _ours(resource, clients, stack.prefix):
                 found.append(resource)
+    events_role = f"{start}{EVENTS_ROLE_SUFFIX}"  # needed only while there are rules
+    role = Role(key="orphan:role:events", name=events_role,
+                arn=f"arn:{stack.partition}:iam::{stack.account}:role/{events_role}", tags=tags, desired={})
+    if (role.kind, role.name) not in known and _ours(role, clients, stack.prefix):
+        found.append(role)
     for page in clients.sfn.get_paginator("list_state_machines").paginate():
         for listed in page["stateMachines"]:
             machine = StateMachine(key=f"orphan:machine:{listed['name']}", name=listed["name"],

@@ -235,6 +235,18 @@ def test_a_rule_beside_a_workflow_is_deployed_and_deleted_with_it(clients: Clien
         "CC-cleanup-rule", "CC-reconciler-rule"]
 
 
+def test_without_rule_files_the_rules_and_their_role_are_deleted(clients: Clients, make_config: Any,
+                                                                 generated: Path) -> None:
+    deploy(make_config(), clients)
+    for name in ("cleanup-rule.json", "reconciler-rule.json"):
+        (generated / name).unlink()
+    deleted = [(c.resource.kind, c.resource.name) for c in deploy(make_config(), clients).changes
+               if c.action == "delete"]
+    assert deleted == [("eventbridge rule", "CC-cleanup-rule"), ("eventbridge rule", "CC-reconciler-rule"),
+                       ("iam role", "CC-EventsRole")]
+    assert clients.events.list_rules(NamePrefix="CC-")["Rules"] == []
+
+
 def test_destroy_removes_user_machines_also_after_their_definition_went(
         clients: Clients, make_config: Any, generated: Path) -> None:
     flow = add(generated, "my-pass-flow", PASS_FLOW)
