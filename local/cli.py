@@ -67,7 +67,7 @@ def check(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int:
     """Run the local system for ``config``'s prefix, lock, limit and params; 0, or 1 when a promise broke."""
     from local.report import RunSettings
-    from local.run import StackOptions, run_local
+    from local.run import LocalRunError, StackOptions, run_local
 
     out: Path = args.out or DEFAULT_OUT
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
@@ -75,8 +75,11 @@ def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int
         requested=TEST_MACHINE_EXECUTIONS if args.executions is None else args.executions, limit=config.limit,
         work_seconds=1.0 if args.work_seconds is None else args.work_seconds,
         failure_rate=0.1 if args.failure_rate is None else args.failure_rate, seed=args.seed, driver=driver)
-    report = run_local(settings, stack=StackOptions(prefix=config.prefix, lock_name=config.lock_name,
-                                                    params=config.params, params_file=config.params_file),
-                       out_dir=out, console=console, timeout=1800.0 if args.timeout is None else args.timeout)
+    try:
+        report = run_local(settings, stack=StackOptions(prefix=config.prefix, lock_name=config.lock_name,
+                                                        params=config.params, params_file=config.params_file),
+                           out_dir=out, console=console, timeout=1800.0 if args.timeout is None else args.timeout)
+    except LocalRunError as exc:  # an option out of range, found before the emulator starts
+        raise BadOption(str(exc).removeprefix(f"{LocalRunError.code} ")) from None
     console.print(f"report: {out / 'report.json'}, timeline: {out / 'timeline.svg'}", markup=False)
     return report.exit_code

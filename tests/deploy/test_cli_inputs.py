@@ -122,6 +122,16 @@ def test_out_that_cannot_be_written(local_run_stopped: None, make_config: Any, t
     assert line.endswith("); expected a writable folder")
 
 
+@pytest.mark.parametrize("argv, expected", [
+    (["--failure-rate", "2"], "--failure-rate 2.0: expected a number from 0 to 1"),
+    (["--work-seconds", "-1"], "--work-seconds -1.0: expected 0 or more"),
+])
+def test_local_run_options_out_of_range(argv: list[str], expected: str, make_config: Any, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    line = refuse(["--local", "--out", str(tmp_path / "out"), *argv], make_config(), capsys)
+    assert line == f"deploy.py: error: DEPLOY-OPTION {expected}"
+
+
 def test_the_local_run_without_its_extra_names_it(monkeypatch: pytest.MonkeyPatch, make_config: Any,
                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # As after `pip install -e .` without [local]: moto cannot be imported, nor the local run that needs it.
