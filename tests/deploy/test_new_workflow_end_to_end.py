@@ -10,7 +10,9 @@ import pytest
 
 from deployer import Clients, DeployConfig
 from deployer.cli import main
+from dsl import Pass, Workflow
 from dsl.build import main as build
+from dsl.errors import InvalidField
 
 from .conftest import ACCOUNT, REGION, REPO
 from .test_cli import run
@@ -80,3 +82,9 @@ def test_define_build_deploy_refuse_fill_then_remove(clients: Clients, tmp_path:
     assert lines[-2] == "Done: 0 created, 0 updated, 6 deleted, 20 unchanged."
     assert machine(clients, "CC-my-order-flow") is None and machine(clients, "CC-my-fast-flow") is None
     assert "--param OrdersTable is used by no workflow" in capsys.readouterr().err
+
+
+def test_a_type_other_than_standard_or_express_is_refused_at_its_line() -> None:
+    with pytest.raises(InvalidField, match=r"test_new_workflow_end_to_end.py:\d+: .*type 'FAST' must be one of "
+                                           "STANDARD, EXPRESS"):
+        Workflow("x", Pass("A"), type="FAST")  # type: ignore[arg-type]
