@@ -280,3 +280,15 @@ def test_settings_of_no_workflow_are_refused(make_config: Any, generated: Path) 
     (generated / "gone.machine.json").write_text('{"type": "EXPRESS"}')
     with pytest.raises(BadGenerated, match="gone.machine.json: settings of workflow 'gone', but there is no"):
         prepare(make_config())
+
+
+def test_dry_run_lists_the_new_machine_its_role_and_log_group(clients: Clients, make_config: Any, generated: Path,
+                                                              call_log: CallLog) -> None:
+    add(generated, "my-order-flow", ORDER_FLOW)
+    status, lines = run(["--dry-run", "--param", "OrdersTable=orders"], clients, make_config())
+    assert status == 0 and call_log.writes == []
+    assert [line.split() for line in lines if "my-order-flow" in line] == [
+        ["create", "iam", "role", "CC-my-order-flow-role"],
+        ["create", "log", "group", "/aws/vendedlogs/states/CC-my-order-flow"],
+        ["create", "state", "machine", "CC-my-order-flow"]]
+    assert lines[-1] == "Plan: 23 to create, 0 to update, 0 to delete, 0 unchanged. Nothing was changed (--dry-run)."
