@@ -72,10 +72,11 @@ def main(argv: list[str]) -> int:
         for source in valid:
             started = time.perf_counter()
             try:
-                text = emit_module(Module(source.document, source.workflow, source.origin))
+                text = emit_module(Module(source.document, source.workflow, source.origin,
+                                                source.express))
                 emitted = time.perf_counter()
                 emit_time += emitted - started
-                check(text, source.document)
+                check(text, source.document, express=source.express)
                 check_time += time.perf_counter() - emitted
             except Refused as exc:
                 refused.append(f"{source.label}: {exc}")

@@ -26,8 +26,8 @@ def convert(source: Source) -> str:
     Raises :class:`Refused` when the DSL cannot write the document exactly.
     """
     try:
-        text = emit_module(Module(source.document, source.workflow, source.origin))
-        check(text, source.document)
+        text = emit_module(Module(source.document, source.workflow, source.origin, source.express))
+        check(text, source.document, express=source.express)
     except RecursionError:
         raise Refused(None, "States", "nested too deeply to write as one module") from None
     return text

@@ -66,6 +66,7 @@ class Module:
     document: dict[str, Any]
     workflow_name: str
     origin: str
+    express: bool = False
 
 
 def emit_module(module: Module) -> str:
@@ -94,6 +95,8 @@ class _Emitter:
                              ("TimeoutSeconds", "timeout_seconds"), ("Version", "version")):
             if key in document:
                 keywords.append((keyword, literal(document[key])))
+        if self.module.express:
+            keywords.append(("type", Str("EXPRESS")))
         constant = self.namer.constant(self.module.workflow_name)
         workflow = Call(self.imports.name("Workflow"), (Str(self.module.workflow_name), start),
                         tuple(keywords))

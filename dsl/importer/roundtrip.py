@@ -17,8 +17,8 @@ from dsl.workflow import Workflow
 _counter = itertools.count()
 
 
-def build_module(source: str) -> dict[str, Any]:
-    """Execute ``source`` as a module and compile its one top-level Workflow."""
+def load_workflow(source: str) -> Workflow:
+    """Execute ``source`` as a module; its one top-level Workflow."""
     module = types.ModuleType(f"_dsl_import_check_{next(_counter)}")
     try:
         exec(compile(source, module.__name__, "exec"), module.__dict__)  # noqa: S102 - our own output
@@ -30,20 +30,32 @@ def build_module(source: str) -> dict[str, Any]:
     workflows = [v for v in vars(module).values() if isinstance(v, Workflow)]
     if len(workflows) != 1:
         raise Refused(None, "(module)", f"the emitted module defines {len(workflows)} workflows")
+    return workflows[0]
+
+
+def build_module(source: str) -> dict[str, Any]:
+    """Execute ``source`` as a module and compile its one top-level Workflow."""
+    return _compiled(load_workflow(source))
+
+
+def _compiled(workflow: Workflow) -> dict[str, Any]:
     try:
-        return workflows[0].to_asl()
+        return workflow.to_asl()
     except DslError as exc:
         raise Refused(exc.state, "(build)", f"the DSL refuses the emitted code: {exc}") from None
 
 
-def check(source: str, document: dict[str, Any]) -> None:
-    """Raise :class:`Refused` naming the first difference unless ``source`` builds ``document``."""
-    built = build_module(source)
-    path = first_difference(document, built)
+def check(source: str, document: dict[str, Any], *, express: bool = False) -> None:
+    """Raise :class:`Refused` naming the first difference unless ``source`` builds ``document``
+    (as a workflow of the source's machine type)."""
+    workflow = load_workflow(source)
+    path = first_difference(document, _compiled(workflow))
     if path is not None:
         state, field = locate(path)
         raise Refused(state, field, "the DSL would build a different value here (not importable "
                                     "exactly)")
+    if workflow.type != ("EXPRESS" if express else "STANDARD"):
+        raise Refused(None, "(type)", f"the module builds a {workflow.type} workflow")
 
 
 def same(a: Any, b: Any) -> bool:

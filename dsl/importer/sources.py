@@ -31,6 +31,7 @@ class Source:
     workflow: str  # the Workflow's name (its generated file's stem)
     document: dict[str, Any]
     origin: str  # for the module's docstring
+    express: bool = False  # an EXPRESS machine (ASL cannot say; the template or AWS does)
 
 
 def stem(path: str) -> str:
@@ -60,7 +61,7 @@ def read_path(path: str, *, stdin_name: str = "imported") -> list[Source | Sourc
             else:
                 found.append(Source(f"{label}: {machine.logical_id}", module_name(machine.logical_id),
                                     machine.name, machine.document,
-                                    f"{origin} (resource {machine.logical_id})"))
+                                    f"{origin} (resource {machine.logical_id})", machine.express))
         return found
     if "States" not in document:
         raise SourceError(label, f"unknown shape (top-level keys {sorted(document)[:5]}); expected an "
@@ -85,7 +86,7 @@ def read_arn(arn: str) -> Source:
         raise SourceError(arn, f"DescribeStateMachine failed: {exc}") from None
     document = parse(arn, answer["definition"].encode("utf-8"))
     name = answer["name"]
-    return Source(arn, module_name(name), name, document, arn)
+    return Source(arn, module_name(name), name, document, arn, answer.get("type") == "EXPRESS")
 
 
 def _read_bytes(path: str) -> bytes:

@@ -29,6 +29,7 @@ class Machine:
     logical_id: str
     name: str
     document: dict[str, Any]
+    express: bool  # StateMachineType (CloudFormation) or Type (SAM) is EXPRESS
 
 
 def is_template(document: dict[str, Any]) -> bool:
@@ -82,7 +83,8 @@ def _machine(logical_id: str, resource: dict[str, Any], where: str, folder: Path
         raise SourceError(where, f"no {field} in Properties")
     if not isinstance(document, dict):
         raise SourceError(where, "the definition is not an object")
-    return Machine(logical_id, name, document)
+    machine_type = properties.get("Type" if serverless else "StateMachineType")
+    return Machine(logical_id, name, document, machine_type == "EXPRESS")
 
 
 def _string(value: Any, where: str) -> str:

@@ -11,7 +11,7 @@ from import_helpers import GENERATED, load
 from moto import mock_aws
 
 from dsl.importer import cli
-from dsl.importer.roundtrip import build_module, same
+from dsl.importer.roundtrip import build_module, load_workflow, same
 
 
 @pytest.fixture
@@ -69,3 +69,14 @@ def test_through_a_moto_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert same(build_module((tmp_path / "cleanup.py").read_text(encoding="utf-8")), load(path))
     finally:
         server.stop()
+
+
+def test_an_express_machine_stays_express(aws: object, tmp_path: Path) -> None:
+    document = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    sfn = boto3.client("stepfunctions", region_name="eu-west-1")
+    arn = sfn.create_state_machine(name="quick", definition=json.dumps(document), type="EXPRESS",
+                                   roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+    assert cli.main(["--arn", arn, "--out", str(tmp_path)]) == 0
+    module = (tmp_path / "quick.py").read_text(encoding="utf-8")
+    assert 'type="EXPRESS"' in module
+    assert load_workflow(module).type == "EXPRESS"

@@ -36,12 +36,15 @@ def test_sam_definition_and_definition_uri() -> None:
     assert isinstance(inline, Source) and isinstance(from_file, Source)
     assert (inline.module, inline.workflow) == ("order_flow", "order-flow")
     assert (from_file.module, from_file.workflow) == ("nightly_report", "NightlyReport")
+    assert (inline.express, from_file.express) == (False, True)
     assert inline.document["States"]["Load Order"]["Parameters"]["TableName"] == "${Orders}"
     assert from_file.document["States"]["Collect"]["Parameters"]["Bucket"] == "${ReportBucket}"
     for source in (inline, from_file):
         text = cli.convert(source)
         assert same(build_module(text), source.document)
+    assert 'type="EXPRESS"' in cli.convert(from_file)
     text = cli.convert(inline)
+    assert 'type=' not in text
     assert 'table="${Orders}"' in text and 'function="${ChargeFn}"' in text
     assert ".retry(aws_lambda.SERVICE_ERRORS, interval=1" in text
 
