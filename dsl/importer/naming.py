@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import unicodedata
 
 import dsl
 
@@ -16,6 +17,7 @@ _TAKEN = frozenset({"l", "O", "I", "aws_lambda", "dynamodb", "stepfunctions", *d
 
 def snake_case(text: str) -> str:
     """``"Get Lock"`` -> ``get_lock``, ``"myFlow-v2"`` -> ``my_flow_v2`` (may be empty)."""
+    text = unicodedata.normalize("NFKC", text)  # as Python reads identifiers: one name, one variable
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
     return re.sub(r"\W+", "_", spaced).strip("_").lower()
 

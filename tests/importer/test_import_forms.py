@@ -136,3 +136,11 @@ def test_helper_keywords_keep_the_helpers_order() -> None:
     assert first.index("table=") < first.index("key=") < first.index("update=") \
         < first.index("names=") < first.index("values=") < first.index("return_values=")
     assert imported(build_module(first)) == first
+
+
+def test_names_python_reads_as_one_identifier_get_two_variables() -> None:
+    document = {"StartAt": "ｶﾀ", "States": {  # half-width katakana: NFKC makes it "カタ"
+        "ｶﾀ": {"Type": "Pass", "Comment": "a", "Next": "カタ"},
+        "カタ": {"Type": "Pass", "Comment": "b", "End": True}}}
+    text = imported(document)
+    assert "カタ = Pass(" in text and "カタ_2 = Pass(" in text
