@@ -337,7 +337,8 @@ class _Compiler:
         if value is not None and value.startswith("States."):
             self._dynamic(state, field, value)
             return value
-        return self._ref(state, field, value)  # type: ignore[no-any-return]
+        checked: str | None = self._ref(state, field, value)
+        return checked
 
     def _ref(self, state: State, field: str, value: Any) -> Any:
         if value is None or isinstance(value, EllipsisType):
