@@ -46,6 +46,8 @@ _ORDER: tuple[tuple[str, str, str], ...] = (
     ("Credentials", "credentials", PLAIN),
     ("Comment", "comment", PLAIN), ("QueryLanguage", "query_language", PLAIN),
 )
+# Fields AWS never evaluates as JSONata: a "{% ... %}" there is plain text, written as such.
+_NEVER_JSONATA = frozenset({"Comment", "QueryLanguage", "Resource", "Result", "Label"})
 _COMMON = {"Comment", "QueryLanguage"}
 _IO = {"InputPath", "OutputPath", "Output", "Assign"}
 _RESULTS = {"Parameters", "Arguments", "ResultSelector", "ResultPath"}
@@ -132,7 +134,7 @@ def _field(values: Values, key: str, value: Any, how: str, special: Callable[[An
         if not isinstance(value, dict):
             raise FieldError(key, f"must be an object, got {type(value).__name__}")
         return values.payload(value, special=special)
-    return values.plain(value, jsonata_strings=jsonata_state)
+    return values.plain(value, jsonata_strings=jsonata_state and key not in _NEVER_JSONATA)
 
 
 def _dynamodb_values(values: Values) -> Callable[[Any], Code | None]:

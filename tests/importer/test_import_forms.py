@@ -144,3 +144,11 @@ def test_names_python_reads_as_one_identifier_get_two_variables() -> None:
         "カタ": {"Type": "Pass", "Comment": "b", "End": True}}}
     text = imported(document)
     assert "カタ = Pass(" in text and "カタ_2 = Pass(" in text
+
+
+def test_jsonata_only_where_aws_evaluates_it() -> None:
+    document = {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Comment": "{% not evaluated %}", "Output": "{% $states.input.a %}",
+              "End": True}}}
+    text = imported(document)
+    assert 'comment="{% not evaluated %}"' in text and 'output=jsonata("$states.input.a")' in text
