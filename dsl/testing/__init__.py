@@ -1,0 +1,43 @@
+"""Test any workflow on this machine: mocks by state name, virtual time, inspection, coverage.
+
+Runs on the local engine (moto's Step Functions executor with the fidelity shims in
+``local/shims``): the same ASL semantics as ``deploy.py --local``. See docs/testing.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dsl.testing.engine import Engine, close_shared_engine, shared_engine
+from dsl.testing.errors import MockConfigError, MockError, TestingError, UnmockedTaskError
+from dsl.testing.mocks import Calls, MockSpec, Return, TaskFailure, Throw
+from dsl.testing.result import StateInspection, TestResult
+from dsl.testing.shapes import Validation
+from dsl.workflow import Workflow
+
+__all__ = [
+    "Calls", "Engine", "MockConfigError", "MockError", "MockSpec", "Return", "StateInspection", "TaskFailure",
+    "TestResult", "TestingError", "Throw", "UnmockedTaskError", "close_shared_engine", "run", "shared_engine",
+]
+
+
+def run(workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,  # noqa: A002
+        mocks: Mapping[str, MockSpec] | None = None, validation: Validation = "STRICT",
+        execution_name: str | None = None, engine: Engine | None = None) -> TestResult:
+    """Execute ``workflow`` (a Workflow, an ASL dict or an ASL file) on ``input`` and return the result.
+
+    ``mocks`` maps state names to a value (:class:`Return`), an error (:class:`Throw`), one
+    response per call (:class:`Calls`), or a callable that receives the request the state
+    sends and returns the result or raises :class:`TaskFailure`. Unmocked Tasks call the
+    services moto emulates. Waits, retry intervals and mock ``seconds`` pass on a virtual
+    clock. ``engine`` defaults to the process's shared engine (started on first use).
+    """
+    chosen = engine if engine is not None else shared_engine()
+    result: TestResult = chosen.run(workflow, input, mocks=mocks, validation=validation,
+                                    execution_name=execution_name)
+
+
+
+    return result

@@ -1,0 +1,261 @@
+"""The test engine: the local run's embedded moto server and shims, plus mocks, probes and virtual time.
+
+One engine per process (moto's backends are process-wide). Executions are started in-process
+on moto's Step Functions backend, one at a time (the virtual clock is shared), and awaited on
+the probe's completion event rather than polled.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import io
+import itertools
+import json
+import threading
+import zipfile
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from moto.stepfunctions.parser.mocking.mock_config import (
+    MockedResponse,
+    MockedResponseReturn,
+    MockedResponseThrow,
+)
+
+from dsl.testing.definition import asl_of, states_by_name, unknown_state
+from dsl.testing.errors import MockError, TestingError, UnmockedTaskError
+from dsl.testing.mocks import MockSpec, Return, StateMock, Throw, normalise
+from dsl.testing.result import StateInspection, TestResult
+from dsl.testing.shapes import Validation, check_mock
+from dsl.workflow import Workflow
+from local import clock, instrument
+from local.server import ACCOUNT_ID, LocalServer, local_server
+
+EMULATED_SERVICES = frozenset({"dynamodb", "sqs", "sns", "s3", "lambda", "states", "sfn", "events"})
+_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/dsl-testing"
+_TERMINAL_WAIT_SECONDS = 120.0
+_names = itertools.count(1)
+_shared: Engine | None = None
+_shared_lock = threading.Lock()
+
+
+def task_service(resource: str) -> str | None:
+    """The service a Task resource calls (``dynamodb``, ``s3``...), or None for an activity."""
+    parts = resource.split(":")
+    if len(parts) >= 6 and parts[2] == "lambda":
+        return "lambda"
+    if len(parts) >= 6 and parts[2] == "states" and parts[5] == "activity":
+        return None
+    if parts[5:6] == ["aws-sdk"] and len(parts) > 6:
+        return parts[6]
+    return parts[5] if len(parts) > 5 else None
+
+
+class Engine:
+    """The embedded local engine with the testing hooks; use as a context manager or :func:`shared_engine`."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self.clock = clock.VirtualClock()
+        self._run_lock = threading.Lock()
+        self._machines: dict[str, str] = {}
+        self._server: LocalServer | None = None
+
+    def __enter__(self) -> Engine:
+        try:
+            self._server = self._stack.enter_context(local_server())
+            self._stack.callback(instrument.install())
+            self._stack.callback(clock.install_virtual_time(self.clock))
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the server and remove every hook."""
+        self._server = None
+        self._stack.close()
+
+    @property
+    def server(self) -> LocalServer:
+        """The embedded moto server (for seeding DynamoDB tables, SQS queues...)."""
+        if self._server is None:
+            raise TestingError("the test engine is not running")
+        return self._server
+
+    def register_lambda(self, name: str, handler: Callable[[Any, Any], Any], *, timeout: int = 3) -> str:
+        """Create Lambda function ``name`` in moto, answered by ``handler(event, context)``; returns its ARN."""
+        runtime = self.server.lambda_runtime
+        runtime.handlers[name] = handler
+        client = self.server.client("lambda")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("handler.py", "def handler(event, context):\n    return event\n")
+        try:
+            arn: str = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+            return arn
+        except client.exceptions.ResourceNotFoundException:
+            pass
+        created = client.create_function(FunctionName=name, Runtime="python3.12", Role=_ROLE,
+                                         Handler="handler.handler", Code={"ZipFile": archive.getvalue()},
+                                         Timeout=timeout)
+        return str(created["FunctionArn"])
+
+    def run(self, workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,  # noqa: A002
+            mocks: Mapping[str, MockSpec] | None = None, validation: Validation = "STRICT",
+            execution_name: str | None = None) -> TestResult:
+        """Execute ``workflow`` on ``input`` with ``mocks``; see :func:`dsl.testing.run`."""
+        doc = asl_of(workflow)
+        states = states_by_name(doc)
+        prepared = normalise(mocks or {})
+        _check_mocks(prepared, states, validation)
+        _check_unmocked(prepared, states)
+        failures: list[TestingError] = []
+        probe = instrument.Probe(set(prepared), _responder(prepared, states, validation, self.clock, failures))
+        with self._run_lock:
+            backend = _backend(self.server)
+            machine_arn = self._machine(backend, doc)
+            started = self.clock.skipped
+            with instrument.probing(probe):
+                execution = backend.start_execution(
+                    machine_arn, name=execution_name or f"test-{next(_names)}",
+                    execution_input=json.dumps({} if input is None else input))
+            if not probe.done.wait(_TERMINAL_WAIT_SECONDS):
+                execution.stop(stop_date=datetime.datetime.now(tz=datetime.UTC), error=None, cause="test timeout")
+                raise TestingError(f"the execution did not end within {_TERMINAL_WAIT_SECONDS:.0f} s of real time")
+            virtual = self.clock.skipped - started
+        if failures:
+            raise failures[0]
+        return _result(execution, probe, virtual)
+
+    def _machine(self, backend: Any, doc: Mapping[str, Any]) -> str:
+        text = json.dumps(doc, sort_keys=True)
+        arn = self._machines.get(text)
+        if arn is None:
+            name = "test-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+            arn = str(backend.create_state_machine(name=name, definition=text, roleArn=_ROLE).arn)
+            self._machines[text] = arn
+        return arn
+
+
+def shared_engine() -> Engine:
+    """The process's engine, started on first use and stopped by :func:`close_shared_engine`."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Engine().__enter__()
+        return _shared
+
+
+def close_shared_engine() -> None:
+    """Stop the shared engine (if started), freeing the process's one embedded server."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+            _shared = None
+
+
+def _backend(server: LocalServer) -> Any:
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    return stepfunctions_parser_backends[ACCOUNT_ID][server.region]
+
+
+def _check_mocks(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]],
+                 validation: Validation) -> None:
+    for name, mock in mocks.items():
+        if name not in states:
+            raise MockError(unknown_state("mock for", name, states))
+        state = states[name]
+        if state.get("Type") != "Task":
+            raise MockError(f"mock for {name!r}: a {state.get('Type')} state makes no service call; "
+                            "only Task states can be mocked")
+        for response in mock.responses:
+            if isinstance(response, Return):
+                check_mock(name, str(state.get("Resource", "")), response.value, validation)
+
+
+def _check_unmocked(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]]) -> None:
+    for name, state in states.items():
+        if state.get("Type") != "Task" or name in mocks:
+            continue
+        resource = str(state.get("Resource", ""))
+        if task_service(resource) not in EMULATED_SERVICES:
+            raise UnmockedTaskError(
+                f"state {name!r} calls {resource}, which the local engine does not emulate: "
+                f"mock it, e.g. mocks={{{name!r}: {{...result...}}}} or Throw('Error', 'cause')")
+
+
+def _responder(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]], validation: Validation,
+               virtual: clock.VirtualClock, failures: list[TestingError]) -> instrument.Responder:
+    def respond(state: str, call: int, request: Any) -> MockedResponse:
+        try:
+            mock = mocks[state]
+            response = mock.response(call, request)
+            if mock.handler is not None and isinstance(response, Return):
+                check_mock(state, str(states[state].get("Resource", "")), response.value, validation)
+        except TestingError as error:
+            failures.append(error)
+            raise
+        except Exception as error:  # noqa: BLE001 - the user's callable failed: a test error, not a task error
+            failures.append(MockError(f"state {state!r}: the mock raised {type(error).__name__}: {error} "
+                                      "(raise TaskFailure(error, cause) to fail the task)"))
+            raise
+        return _timed(response, states[state], virtual)
+
+    return respond
+
+
+def _timed(response: Return | Throw, state: Mapping[str, Any], virtual: clock.VirtualClock) -> MockedResponse:
+    """The response as moto's mock mode takes it, after ``seconds`` on the virtual clock."""
+    timeout = state.get("TimeoutSeconds")
+    heartbeat = state.get("HeartbeatSeconds")
+    seconds = response.seconds
+    if isinstance(heartbeat, int | float) and seconds > heartbeat:
+        virtual.advance(heartbeat)
+        return MockedResponseThrow(0, 0, "States.HeartbeatTimeout", "")
+    if isinstance(timeout, int | float) and seconds >= timeout:
+        virtual.advance(timeout)
+        return MockedResponseThrow(0, 0, "States.Timeout", "")
+    virtual.advance(seconds)
+    if isinstance(response, Throw):
+        return MockedResponseThrow(0, 0, response.error, response.cause)
+    return MockedResponseReturn(0, 0, json.loads(json.dumps(response.value)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _result(execution: Any, probe: instrument.Probe, virtual: float) -> TestResult:
+    described = execution.to_describe_output()
+    output = described.get("output")
+    history = execution.to_history_output()["events"]
+    visits = list(probe.visits)
+    return TestResult(
+        status=str(_jsonable(described["status"])),
+        output=json.loads(output) if isinstance(output, str) else output,
+        error=described.get("error"),
+        cause=described.get("cause"),
+        path=tuple(v.name for v in visits),
+        states=tuple(StateInspection.of(v) for v in visits),
+        history=tuple(_jsonable(dict(e)) for e in history),
+        virtual_seconds=virtual,
+        calls=dict(probe.calls),
+    )
