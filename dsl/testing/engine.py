@@ -26,6 +26,7 @@ from moto.stepfunctions.parser.mocking.mock_config import (
     MockedResponseThrow,
 )
 
+from dsl.testing import coverage
 from dsl.testing.definition import asl_of, states_by_name, unknown_state
 from dsl.testing.errors import MockError, TestingError, UnmockedTaskError
 from dsl.testing.mocks import MockSpec, Return, StateMock, Throw, normalise
@@ -133,7 +134,9 @@ class Engine:
             virtual = self.clock.skipped - started
         if failures:
             raise failures[0]
-        return _result(execution, probe, virtual)
+        result = _result(execution, probe, virtual)
+        coverage.SESSION.add(doc, result, name=_label(workflow))
+        return result
 
     def _machine(self, backend: Any, doc: Mapping[str, Any]) -> str:
         text = json.dumps(doc, sort_keys=True)
@@ -143,6 +146,14 @@ class Engine:
             arn = str(backend.create_state_machine(name=name, definition=text, roleArn=_ROLE).arn)
             self._machines[text] = arn
         return arn
+
+
+def _label(workflow: Workflow | Mapping[str, Any] | str | Path) -> str | None:
+    if isinstance(workflow, Workflow):
+        return workflow.name
+    if isinstance(workflow, str | Path):
+        return Path(workflow).name
+    return None
 
 
 def shared_engine() -> Engine:
