@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("dsl.verify.cli", "prove every acquired lock is released or cleaned up"),
     "graph": ("dsl.review.graph_cli", "print a Mermaid or Graphviz diagram of an ASL file"),
     "diff": ("dsl.review.diff_cli", "semantic diff of two ASL files as Markdown"),
+    "test": ("dsl.testing.cli", "run a workflow locally with a MockConfigFile's mocks; coverage"),
 }
 
 USAGE = "usage: python -m dsl {" + ",".join(COMMANDS) + "} [options]\n"
