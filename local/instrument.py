@@ -44,6 +44,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_la
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.mocking.mock_config import MockedResponse, MockTestCase
 
 from local.shims._patch import Undo, replace_attr, undo_all
@@ -158,6 +159,17 @@ def install() -> Undo:
         return worker
 
     patch(Execution, "_get_start_execution_worker", get_start_execution_worker)
+
+    evaluation_environment = ExecutionWorker._get_evaluation_environment
+
+    def evaluation_environment_with_probe(self: Any) -> Any:
+        env = evaluation_environment(self)
+        probe = getattr(_pending, "probe", None)
+        if probe is not None and env.mock_test_case is None:
+            env.mock_test_case = probe  # a redrive's worker builds its environment in the caller's thread
+        return env
+
+    patch(ExecutionWorker, "_get_evaluation_environment", evaluation_environment_with_probe)
 
     terminated = BaseExecutionWorkerCommunication.__dict__["terminated"]
 

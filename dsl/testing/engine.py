@@ -20,6 +20,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import EvalTimeoutError
+from moto.stepfunctions.parser.asl.eval.callback.callback import HeartbeatTimeoutError
 from moto.stepfunctions.parser.mocking.mock_config import (
     MockedResponse,
     MockedResponseReturn,
@@ -65,6 +67,7 @@ class Engine:
         self._run_lock = threading.Lock()
         self._machines: dict[str, str] = {}
         self._server: LocalServer | None = None
+        self._running: Any = None
 
     def __enter__(self) -> Engine:
         try:
@@ -114,6 +117,39 @@ class Engine:
             execution_name: str | None = None) -> TestResult:
         """Execute ``workflow`` on ``input`` with ``mocks``; see :func:`dsl.testing.run`."""
         doc = asl_of(workflow)
+
+        def start(backend: Any) -> Any:
+            return backend.start_execution(
+                self._machine(backend, doc), name=execution_name or f"test-{next(_names)}",
+                execution_input=json.dumps({} if input is None else input))
+
+        return self._execute(doc, _label(workflow), start, mocks, validation)
+
+    def redrive(self, result: TestResult, *, mocks: Mapping[str, MockSpec] | None = None,
+                validation: Validation = "STRICT") -> TestResult:
+        """Redrive the FAILED, ABORTED or TIMED_OUT execution of ``result`` with ``mocks`` (calls counted afresh).
+
+        The result's path, inspection and history cover the whole execution, before and after the redrive.
+        """
+        from local.shims import redrive
+
+        def start(backend: Any) -> Any:
+            execution = backend.describe_execution(result.execution_arn)
+            redrive.redrive(execution)
+            return execution
+
+        return self._execute(result.doc, result.workflow, start, mocks, validation, earlier=result)
+
+    def stop_execution(self, *, error: str | None = None, cause: str | None = None) -> None:
+        """Stop the running execution, as StopExecution does (call it from a callable mock)."""
+        execution = self._running
+        if execution is None:
+            raise TestingError("no execution is running")
+        execution.stop(stop_date=self.clock.now(datetime.UTC), error=error, cause=cause)
+
+    def _execute(self, doc: dict[str, Any], workflow: str | None, start: Callable[[Any], Any],
+                 mocks: Mapping[str, MockSpec] | None, validation: Validation,
+                 earlier: TestResult | None = None) -> TestResult:
         states = states_by_name(doc)
         prepared = normalise(mocks or {})
         _check_mocks(prepared, states, validation)
@@ -122,20 +158,21 @@ class Engine:
         probe = instrument.Probe(set(prepared), _responder(prepared, states, validation, self.clock, failures))
         with self._run_lock:
             backend = _backend(self.server)
-            machine_arn = self._machine(backend, doc)
             started = self.clock.skipped
             with instrument.probing(probe):
-                execution = backend.start_execution(
-                    machine_arn, name=execution_name or f"test-{next(_names)}",
-                    execution_input=json.dumps({} if input is None else input))
-            if not probe.done.wait(_TERMINAL_WAIT_SECONDS):
-                execution.stop(stop_date=datetime.datetime.now(tz=datetime.UTC), error=None, cause="test timeout")
-                raise TestingError(f"the execution did not end within {_TERMINAL_WAIT_SECONDS:.0f} s of real time")
+                self._running = start(backend)
+            try:
+                if not probe.done.wait(_TERMINAL_WAIT_SECONDS):
+                    self.stop_execution(cause="test timeout")
+                    raise TestingError(f"the execution did not end within {_TERMINAL_WAIT_SECONDS:.0f} s "
+                                       "of real time")
+            finally:
+                execution, self._running = self._running, None
             virtual = self.clock.skipped - started
         if failures:
             raise failures[0]
-        result = _result(execution, probe, virtual)
-        coverage.SESSION.add(doc, result, name=_label(workflow))
+        result = _result(execution, probe, virtual, doc, workflow, earlier)
+        coverage.SESSION.add(doc, result, name=workflow)
         return result
 
     def _machine(self, backend: Any, doc: Mapping[str, Any]) -> str:
@@ -230,12 +267,13 @@ def _timed(response: Return | Throw, state: Mapping[str, Any], virtual: clock.Vi
     timeout = state.get("TimeoutSeconds")
     heartbeat = state.get("HeartbeatSeconds")
     seconds = response.seconds
+    # Raised where the executor's own timers would raise them, so it reports them as it does.
     if isinstance(heartbeat, int | float) and seconds > heartbeat:
         virtual.advance(heartbeat)
-        return MockedResponseThrow(0, 0, "States.HeartbeatTimeout", "")
+        raise HeartbeatTimeoutError()
     if isinstance(timeout, int | float) and seconds >= timeout:
         virtual.advance(timeout)
-        return MockedResponseThrow(0, 0, "States.Timeout", "")
+        raise EvalTimeoutError()
     virtual.advance(seconds)
     if isinstance(response, Throw):
         return MockedResponseThrow(0, 0, response.error, response.cause)
@@ -254,19 +292,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _result(execution: Any, probe: instrument.Probe, virtual: float) -> TestResult:
+def _result(execution: Any, probe: instrument.Probe, virtual: float, doc: dict[str, Any], workflow: str | None,
+            earlier: TestResult | None) -> TestResult:
     described = execution.to_describe_output()
     output = described.get("output")
     history = execution.to_history_output()["events"]
     visits = list(probe.visits)
+    before = earlier.states if earlier is not None else ()
+    calls = dict(probe.calls)
     return TestResult(
         status=str(_jsonable(described["status"])),
         output=json.loads(output) if isinstance(output, str) else output,
         error=described.get("error"),
         cause=described.get("cause"),
-        path=tuple(v.name for v in visits),
-        states=tuple(StateInspection.of(v) for v in visits),
+        path=tuple(s.name for s in before) + tuple(v.name for v in visits),
+        states=before + tuple(StateInspection.of(v) for v in visits),
         history=tuple(_jsonable(dict(e)) for e in history),
-        virtual_seconds=virtual,
-        calls=dict(probe.calls),
+        virtual_seconds=virtual + (earlier.virtual_seconds if earlier is not None else 0.0),
+        calls=calls,
+        execution_arn=str(execution.exec_arn),
+        doc=doc,
+        workflow=workflow,
     )

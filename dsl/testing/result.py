@@ -54,6 +54,9 @@ class TestResult:
     history: tuple[dict[str, Any], ...]
     virtual_seconds: float
     calls: dict[str, int] = field(default_factory=dict)
+    execution_arn: str = ""
+    doc: dict[str, Any] = field(default_factory=dict, repr=False)
+    workflow: str | None = None
 
     def state(self, name: str, entry: int = 0) -> StateInspection:
         """The ``entry``-th (from 0) entry into state ``name``."""
