@@ -45,7 +45,14 @@ from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
-from moto.stepfunctions.parser.mocking.mock_config import MockedResponse, MockTestCase
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.mocking.mock_config import MockedResponse, MockedResponseThrow, MockTestCase
 
 from local.shims._patch import Undo, replace_attr, undo_all
 
@@ -140,6 +147,19 @@ def _after(method: Any, record: Callable[[Any, Visit, Any], None]) -> Any:
         return result
 
     return wrapper
+
+
+def _raise_states_error(env: Any, response: MockedResponseThrow) -> None:
+    """Fail with a ``States.*`` error as the executor raises its own (mock mode takes custom names only)."""
+    try:
+        name = StatesErrorName.from_name(response.error)
+    except Exception as error:  # noqa: BLE001 - moto raises ValueError/KeyError for an unknown name
+        raise ValueError(f"{response.error} is not a Step Functions error name") from error
+    raise FailureEventException(failure_event=FailureEvent(
+        env=env, error_name=name, event_type=HistoryEventType.TaskFailed,
+        event_details=EventDetails(taskFailedEventDetails=TaskFailedEventDetails(
+            error=response.error, cause=response.cause)),
+    ))
 
 
 def install() -> Undo:
@@ -254,7 +274,10 @@ def install() -> Undo:
         probe = _probe(self)
         assert probe is not None, "mock mode without a probe"
         name = str(self.next_state_name)
-        return probe.respond(name, probe.next_call(name), getattr(self, _REQUEST, None))
+        response = probe.respond(name, probe.next_call(name), getattr(self, _REQUEST, None))
+        if isinstance(response, MockedResponseThrow) and response.error.startswith("States."):
+            _raise_states_error(self, response)
+        return response
 
     patch(Environment, "get_current_mocked_response", current_mocked_response)
 

@@ -1,0 +1,20 @@
+"""Fixtures of the dsl.testing tests: one test engine per module (the embedded server is one per process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dsl.testing import Engine, close_shared_engine
+
+GENERATED = Path(__file__).resolve().parents[2] / "generated"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    """A running test engine, stopped at the end of the module."""
+    close_shared_engine()
+    with Engine() as running:
+        yield running
