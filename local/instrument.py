@@ -23,36 +23,63 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from moto.stepfunctions.parser.asl.component.common.catch.catcher_decl import CatcherDecl
-from moto.stepfunctions.parser.asl.component.common.catch.catcher_outcome import CatcherOutcomeCaught
-from moto.stepfunctions.parser.asl.component.common.parargs import Parargs
-from moto.stepfunctions.parser.asl.component.common.path.input_path import InputPath
-from moto.stepfunctions.parser.asl.component.common.path.result_path import ResultPath
-from moto.stepfunctions.parser.asl.component.common.result_selector import ResultSelector
-from moto.stepfunctions.parser.asl.component.common.retry.retrier_decl import RetrierDecl
-from moto.stepfunctions.parser.asl.component.common.retry.retrier_outcome import RetrierOutcome
-from moto.stepfunctions.parser.asl.component.state.choice.choice_rule import ChoiceRule
-from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
-from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
-from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
-    StateTaskService,
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.catch.catcher_decl import (
+    CatcherDecl,
 )
-from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import StateTask
-from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
-from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
-from moto.stepfunctions.parser.asl.eval.environment import Environment
-from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
-from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.asl.component.common.catch.catcher_outcome import (
+    CatcherOutcomeCaught,
+)
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
     FailureEvent,
     FailureEventException,
 )
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
+    StatesErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.parargs import Parargs
+from moto.stepfunctions.parser.asl.component.common.path.input_path import InputPath
+from moto.stepfunctions.parser.asl.component.common.path.result_path import ResultPath
+from moto.stepfunctions.parser.asl.component.common.result_selector import (
+    ResultSelector,
+)
+from moto.stepfunctions.parser.asl.component.common.retry.retrier_decl import (
+    RetrierDecl,
+)
+from moto.stepfunctions.parser.asl.component.common.retry.retrier_outcome import (
+    RetrierOutcome,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.choice_rule import ChoiceRule
+from moto.stepfunctions.parser.asl.component.state.choice.state_choice import (
+    StateChoice,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import (
+    ExecutionState,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
+    StateTaskService,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import (
+    StateTask,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import (
+    StateTaskLambda,
+)
+from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
-from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
-from moto.stepfunctions.parser.mocking.mock_config import MockedResponse, MockedResponseThrow, MockTestCase
+from moto.stepfunctions.parser.backend.execution import (
+    BaseExecutionWorkerCommunication,
+    Execution,
+)
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.mocking.mock_config import (
+    MockedResponse,
+    MockedResponseThrow,
+    MockTestCase,
+)
 
 from local.shims._patch import Undo, replace_attr, undo_all
 
@@ -153,11 +180,11 @@ def _raise_states_error(env: Any, response: MockedResponseThrow) -> None:
     """Fail with a ``States.*`` error as the executor raises its own (mock mode takes custom names only)."""
     try:
         name = StatesErrorName.from_name(response.error)
-    except Exception as error:  # noqa: BLE001 - moto raises ValueError/KeyError for an unknown name
+    except Exception as error:
         raise ValueError(f"{response.error} is not a Step Functions error name") from error
     raise FailureEventException(failure_event=FailureEvent(
         env=env, error_name=name, event_type=HistoryEventType.TaskFailed,
-        event_details=EventDetails(taskFailedEventDetails=TaskFailedEventDetails(
+        event_details=cast(Any, EventDetails)(taskFailedEventDetails=TaskFailedEventDetails(
             error=response.error, cause=response.cause)),
     ))
 

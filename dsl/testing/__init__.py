@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from dsl.testing.engine import Engine, close_shared_engine, shared_engine
-from dsl.testing.errors import MockConfigError, MockError, TestingError, UnmockedTaskError
+from dsl.testing.errors import (
+    MockConfigError,
+    MockError,
+    TestingError,
+    UnmockedTaskError,
+)
 from dsl.testing.mocks import Calls, MockSpec, Return, TaskFailure, Throw
 from dsl.testing.result import StateInspection, TestResult
 from dsl.testing.shapes import Validation
@@ -23,7 +28,7 @@ __all__ = [
 ]
 
 
-def run(workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,  # noqa: A002
+def run(workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,
         mocks: Mapping[str, MockSpec] | None = None, validation: Validation = "STRICT",
         execution_name: str | None = None, engine: Engine | None = None) -> TestResult:
     """Execute ``workflow`` (a Workflow, an ASL dict or an ASL file) on ``input`` and return the result.

@@ -18,7 +18,8 @@ def asl_of(workflow: Workflow | Mapping[str, Any] | str | Path) -> dict[str, Any
     if isinstance(workflow, Workflow):
         return workflow.to_asl()
     if isinstance(workflow, Mapping):
-        return json.loads(json.dumps(workflow))  # a private copy, JSON values only
+        copied: dict[str, Any] = json.loads(json.dumps(workflow))  # a private copy, JSON values only
+        return copied
     try:
         return load(str(workflow))
     except AslLoadError as error:

@@ -18,9 +18,11 @@ import zipfile
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import EvalTimeoutError
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import (
+    EvalTimeoutError,
+)
 from moto.stepfunctions.parser.asl.eval.callback.callback import HeartbeatTimeoutError
 from moto.stepfunctions.parser.mocking.mock_config import (
     MockedResponse,
@@ -69,7 +71,7 @@ class Engine:
         self._server: LocalServer | None = None
         self._running: Any = None
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         try:
             self._server = self._stack.enter_context(local_server())
             self._stack.callback(instrument.install())
@@ -112,7 +114,7 @@ class Engine:
                                          Timeout=timeout)
         return str(created["FunctionArn"])
 
-    def run(self, workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,  # noqa: A002
+    def run(self, workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,
             mocks: Mapping[str, MockSpec] | None = None, validation: Validation = "STRICT",
             execution_name: str | None = None) -> TestResult:
         """Execute ``workflow`` on ``input`` with ``mocks``; see :func:`dsl.testing.run`."""
@@ -253,7 +255,7 @@ def _responder(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str,
         except TestingError as error:
             failures.append(error)
             raise
-        except Exception as error:  # noqa: BLE001 - the user's callable failed: a test error, not a task error
+        except Exception as error:
             failures.append(MockError(f"state {state!r}: the mock raised {type(error).__name__}: {error} "
                                       "(raise TaskFailure(error, cause) to fail the task)"))
             raise

@@ -55,7 +55,7 @@ def machine_name(doc: Mapping[str, Any], wanted: str | None, source: str) -> str
         if len(machines) != 1:
             raise MockConfigError(f"{source}: {len(machines)} state machines ({', '.join(machines)}); "
                                   "choose one with --machine")
-        return machines[0]
+        return str(machines[0])
     if wanted not in doc["StateMachines"]:
         close = difflib.get_close_matches(wanted, machines, n=3)
         hint = f"did you mean {', '.join(close)}?" if close else f"machines: {', '.join(machines)}"

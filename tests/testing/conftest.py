@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from dsl.testing import Engine, close_shared_engine
-
-GENERATED = Path(__file__).resolve().parents[2] / "generated"
 
 
 @pytest.fixture(scope="module")

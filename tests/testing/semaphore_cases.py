@@ -7,11 +7,12 @@ enter every state and take every transition.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dsl.testing import Calls, Return, Throw
 
-ME = "arn:aws:states:us-east-1:123456789012:execution:sem:me"
+GENERATED = Path(__file__).resolve().parents[2] / "generated"
 WAITER = "arn:aws:states:us-east-1:123456789012:execution:sem:waiter"
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:sem"
 

@@ -13,10 +13,17 @@ import pytest
 
 from dsl.aslfile import load
 from dsl.testing import Calls, Engine, TaskFailure, TestResult, Throw
-from dsl.testing.mocks import normalise
 from dsl.testing.coverage import Coverage
-from tests.testing.conftest import GENERATED
-from tests.testing.semaphore_cases import CONDITION_FAILED, NO_EXECUTION, NO_TOKEN, SUCCESSOR, described, fails
+from dsl.testing.mocks import normalise
+from tests.testing.semaphore_cases import (
+    CONDITION_FAILED,
+    GENERATED,
+    NO_EXECUTION,
+    NO_TOKEN,
+    SUCCESSOR,
+    described,
+    fails,
+)
 
 CLEANUP = GENERATED / "dynamodb-semaphore-cleanfromincomplete.asl.json"
 RECONCILER = GENERATED / "dynamodb-semaphore-reconciler.asl.json"

@@ -6,8 +6,18 @@ import pytest
 
 from dsl.testing import Calls, Engine, TestResult, Throw
 from dsl.testing.coverage import Coverage
-from tests.testing.conftest import GENERATED
-from tests.testing.semaphore_cases import ACQUIRE, CASES, CONDITION_FAILED, DONE, FREE, RELEASE, UPDATED, WORK, Case
+from tests.testing.semaphore_cases import (
+    ACQUIRE,
+    CASES,
+    CONDITION_FAILED,
+    DONE,
+    FREE,
+    GENERATED,
+    RELEASE,
+    UPDATED,
+    WORK,
+    Case,
+)
 
 SEMAPHORE = GENERATED / "dynamodb-semaphore.asl.json"
 

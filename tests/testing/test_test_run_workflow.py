@@ -7,8 +7,7 @@ from typing import Any
 from dsl.aslfile import load
 from dsl.testing import Calls, Engine
 from dsl.testing.coverage import Coverage
-from tests.testing.conftest import GENERATED
-from tests.testing.semaphore_cases import MACHINE, described
+from tests.testing.semaphore_cases import GENERATED, MACHINE, described
 
 TEST_RUN = GENERATED / "test-run-semaphore.asl.json"
 CHILD = "arn:aws:states:us-east-1:123456789012:execution:sem:child-"
