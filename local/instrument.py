@@ -124,6 +124,7 @@ class Probe(MockTestCase):
         self.visits: list[Visit] = []
         self.calls: dict[str, int] = {}
         self.done = threading.Event()
+        self.env: Any = None  # the execution's environment, once built (StopExecution acts on it)
         self._lock = threading.Lock()
 
     def next_call(self, state: str) -> int:
@@ -211,9 +212,12 @@ def install() -> Undo:
 
     def evaluation_environment_with_probe(self: Any) -> Any:
         env = evaluation_environment(self)
-        probe = getattr(_pending, "probe", None)
-        if probe is not None and env.mock_test_case is None:
-            env.mock_test_case = probe  # a redrive's worker builds its environment in the caller's thread
+        pending = getattr(_pending, "probe", None)
+        if pending is not None and env.mock_test_case is None:
+            env.mock_test_case = pending  # a redrive's worker builds its environment in the caller's thread
+        probe = _probe(env)
+        if probe is not None:
+            probe.env = env
         return env
 
     patch(ExecutionWorker, "_get_evaluation_environment", evaluation_environment_with_probe)

@@ -69,7 +69,7 @@ class Engine:
         self._run_lock = threading.Lock()
         self._machines: dict[str, str] = {}
         self._server: LocalServer | None = None
-        self._running: Any = None
+        self._running: instrument.Probe | None = None
 
     def __enter__(self) -> Self:
         try:
@@ -144,10 +144,10 @@ class Engine:
 
     def stop_execution(self, *, error: str | None = None, cause: str | None = None) -> None:
         """Stop the running execution, as StopExecution does (call it from a callable mock)."""
-        execution = self._running
-        if execution is None:
+        probe = self._running
+        if probe is None or probe.env is None:
             raise TestingError("no execution is running")
-        execution.stop(stop_date=self.clock.now(datetime.UTC), error=error, cause=cause)
+        probe.env.set_stop(stop_date=self.clock.now(datetime.UTC), cause=cause, error=error)
 
     def _execute(self, doc: dict[str, Any], workflow: str | None, start: Callable[[Any], Any],
                  mocks: Mapping[str, MockSpec] | None, validation: Validation,
@@ -161,15 +161,16 @@ class Engine:
         with self._run_lock:
             backend = _backend(self.server)
             started = self.clock.skipped
-            with instrument.probing(probe):
-                self._running = start(backend)
+            self._running = probe
             try:
+                with instrument.probing(probe):
+                    execution = start(backend)
                 if not probe.done.wait(_TERMINAL_WAIT_SECONDS):
                     self.stop_execution(cause="test timeout")
                     raise TestingError(f"the execution did not end within {_TERMINAL_WAIT_SECONDS:.0f} s "
                                        "of real time")
             finally:
-                execution, self._running = self._running, None
+                self._running = None
             virtual = self.clock.skipped - started
         if failures:
             raise failures[0]
