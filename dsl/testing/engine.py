@@ -39,6 +39,7 @@ from dsl.testing.shapes import Validation, check_mock
 from dsl.workflow import Workflow
 from local import clock, instrument
 from local.server import ACCOUNT_ID, LocalServer, local_server
+from local.shims import ALL_SHIMS, task_timeouts
 
 EMULATED_SERVICES = frozenset({"dynamodb", "sqs", "sns", "s3", "lambda", "states", "sfn", "events"})
 _ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/dsl-testing"
@@ -74,6 +75,8 @@ class Engine:
     def __enter__(self) -> Self:
         try:
             self._server = self._stack.enter_context(local_server())
+            if task_timeouts not in ALL_SHIMS:  # until the registry in local/shims lists it
+                self._stack.callback(task_timeouts.install())
             self._stack.callback(instrument.install())
             self._stack.callback(clock.install_virtual_time(self.clock))
         except BaseException:
@@ -100,6 +103,7 @@ class Engine:
         """Create Lambda function ``name`` in moto, answered by ``handler(event, context)``; returns its ARN."""
         runtime = self.server.lambda_runtime
         runtime.handlers[name] = handler
+        self._role()
         client = self.server.client("lambda")
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as zipped:
@@ -113,6 +117,15 @@ class Engine:
                                          Handler="handler.handler", Code={"ZipFile": archive.getvalue()},
                                          Timeout=timeout)
         return str(created["FunctionArn"])
+
+    def _role(self) -> None:
+        iam = self.server.client("iam")
+        try:
+            iam.get_role(RoleName=_ROLE.rsplit("/", 1)[1])
+        except iam.exceptions.NoSuchEntityException:
+            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                             "Principal": {"Service": "lambda.amazonaws.com"}}]}
+            iam.create_role(RoleName=_ROLE.rsplit("/", 1)[1], AssumeRolePolicyDocument=json.dumps(trust))
 
     def run(self, workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,
             mocks: Mapping[str, MockSpec] | None = None, validation: Validation = "STRICT",
