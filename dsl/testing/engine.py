@@ -296,16 +296,17 @@ def _timed(response: Return | Throw, state: Mapping[str, Any], virtual: clock.Vi
     return MockedResponseReturn(0, 0, json.loads(json.dumps(response.value)))
 
 
-def _jsonable(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
+    raise TypeError(f"{type(value).__name__} in an execution history")
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` (history events, moto's enums and datetimes inside) as plain JSON values."""
+    return json.loads(json.dumps(value, default=_json_default))
 
 
 def _result(execution: Any, probe: instrument.Probe, virtual: float, doc: dict[str, Any], workflow: str | None,
@@ -323,7 +324,7 @@ def _result(execution: Any, probe: instrument.Probe, virtual: float, doc: dict[s
         cause=described.get("cause"),
         path=tuple(s.name for s in before) + tuple(v.name for v in visits),
         states=before + tuple(StateInspection.of(v) for v in visits),
-        history=tuple(_jsonable(dict(e)) for e in history),
+        history=tuple(_jsonable(list(history))),
         virtual_seconds=virtual + (earlier.virtual_seconds if earlier is not None else 0.0),
         calls=calls,
         execution_arn=str(execution.exec_arn),
