@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dsl.testing import Calls, Engine  # noqa: E402
-from tests.testing.semaphore_cases import CASES  # noqa: E402
+from dsl.testing import Calls, Engine
+from tests.testing.semaphore_cases import CASES
 
 SEMAPHORE = ROOT / "generated" / "dynamodb-semaphore.asl.json"
 TABLE = "bench"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,6 @@ def test_bad_input_is_one_line_and_exit_2(seed_semaphore: Path, tmp_path: Path, 
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("dsl test: error: ")
-    import re
     assert re.search(message, err), err
 
 
@@ -105,12 +105,23 @@ def test_a_workflow_that_does_not_validate_gets_its_findings(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     broken = write(tmp_path, {"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": True}}}, "broken.asl.json")
     status, out, err = run(capsys, broken, "--mock-config", write(tmp_path, config({}, {})))
-    assert status == 1 and "Nowhere" in err
+    assert status == 1 and out == "" and "Nowhere" in err
 
 
 def test_a_mock_aws_could_not_return_is_refused(seed_semaphore: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     wrong = config({"A": {"Acquire Lock": "R"}}, {"R": {"0": {"Return": {"Attributes": {"count": {"N": 1}}}}}})
     status, out, err = run(capsys, str(seed_semaphore), "--mock-config", write(tmp_path, wrong))
-    assert status == 2 and err.count("\n") == 1
+    assert status == 2 and out == "" and err.count("\n") == 1
     assert "state 'Acquire Lock'" in err and "field Attributes.count.N: expected string, found number" in err
+
+
+def test_run_without_an_engine_uses_the_shared_one() -> None:
+    from dsl.testing import close_shared_engine
+    from dsl.testing import run as run_workflow
+
+    try:
+        result = run_workflow({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": True}}})
+        assert (result.status, result.output, result.path) == ("SUCCEEDED", 1, ("P",))
+    finally:
+        close_shared_engine()
