@@ -39,7 +39,6 @@ from dsl.testing.shapes import Validation, check_mock
 from dsl.workflow import Workflow
 from local import clock, instrument
 from local.server import ACCOUNT_ID, LocalServer, local_server
-from local.shims import ALL_SHIMS, task_timeouts
 
 EMULATED_SERVICES = frozenset({"dynamodb", "sqs", "sns", "s3", "lambda", "states", "sfn", "events"})
 _ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/dsl-testing"
@@ -75,8 +74,6 @@ class Engine:
     def __enter__(self) -> Self:
         try:
             self._server = self._stack.enter_context(local_server())
-            if task_timeouts not in ALL_SHIMS:  # until the registry in local/shims lists it
-                self._stack.callback(task_timeouts.install())
             self._stack.callback(instrument.install())
             self._stack.callback(clock.install_virtual_time(self.clock))
         except BaseException:
