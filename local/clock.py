@@ -113,12 +113,13 @@ class _VirtualDatetimeModule:
 
 _virtual: VirtualClock | None = None
 
-# Where moto 5.2.6 reads the time it writes into $$.State.EnteredTime, history events and an
-# execution's stop date, and the time a Wait's Timestamp is measured from.
+# Where moto 5.2.6 reads the time it writes into $$.State.EnteredTime, history events, an
+# execution's start and stop dates, and the time a Wait's Timestamp is measured from.
 _STAMPING_MODULES = (
     "moto.stepfunctions.parser.asl.component.state.state",
     "moto.stepfunctions.parser.asl.eval.event.event_manager",
     "moto.stepfunctions.parser.backend.execution",
+    "moto.stepfunctions.parser.models",
     "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp",
 )
 

@@ -40,8 +40,10 @@ def stamp(event: dict[str, Any]) -> datetime.datetime:
 
 
 def test_waits_and_retries_pass_on_the_virtual_clock(engine: Engine) -> None:
+    engine.run(machine(Earlier={"Type": "Wait", "Seconds": 1000}), {})  # moves the clock on before this run
     doc = machine(
-        Before={"Type": "Pass", "Parameters": {"at.$": "$$.State.EnteredTime"}, "ResultPath": "$.before"},
+        Before={"Type": "Pass", "Parameters": {"at.$": "$$.State.EnteredTime", "start.$": "$$.Execution.StartTime"},
+                "ResultPath": "$.before"},
         Pause={"Type": "Wait", "Seconds": 90},
         Flaky=task(Retry=[{"ErrorEquals": ["Busy"], "IntervalSeconds": 10, "BackoffRate": 10,
                            "MaxDelaySeconds": 30, "MaxAttempts": 3}], ResultPath=None),
@@ -57,6 +59,9 @@ def test_waits_and_retries_pass_on_the_virtual_clock(engine: Engine) -> None:
     before = datetime.datetime.fromisoformat(result.output["before"]["at"])
     after = datetime.datetime.fromisoformat(result.output["after"]["at"])
     assert 160 <= (after - before).total_seconds() < 170
+    # The execution starts on the virtual clock too (earlier runs moved it on).
+    start = datetime.datetime.fromisoformat(result.output["before"]["start"])
+    assert 0 <= (before - start).total_seconds() < 5
     entered = {e["stateEnteredEventDetails"]["name"]: stamp(e) for e in result.history if "stateEnteredEventDetails" in e}
     assert 90 <= (entered["Flaky"] - entered["Pause"]).total_seconds() < 100
     assert result.path == ("Before", "Pause", "Flaky", "After")  # retries are not new entries
