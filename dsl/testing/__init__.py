@@ -2,30 +2,45 @@
 
 Runs on the local engine (moto's Step Functions executor with the fidelity shims in
 ``local/shims``): the same ASL semantics as ``deploy.py --local``. See docs/testing.md.
+
+The names below are imported on first use, so importing the package (as the pytest plugin
+does in every session) does not load moto.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dsl.testing.engine import Engine, close_shared_engine, shared_engine
-from dsl.testing.errors import (
-    MockConfigError,
-    MockError,
-    TestingError,
-    UnmockedTaskError,
-)
-from dsl.testing.mocks import Calls, MockSpec, Return, TaskFailure, Throw
-from dsl.testing.result import StateInspection, TestResult
-from dsl.testing.shapes import Validation
-from dsl.workflow import Workflow
+if TYPE_CHECKING:
+    from dsl.testing.engine import Engine, close_shared_engine, shared_engine
+    from dsl.testing.errors import (
+        MockConfigError,
+        MockError,
+        TestingError,
+        UnmockedTaskError,
+    )
+    from dsl.testing.mocks import Calls, MockSpec, Return, TaskFailure, Throw
+    from dsl.testing.result import StateInspection, TestResult
+    from dsl.testing.shapes import Validation
+    from dsl.workflow import Workflow
 
-__all__ = [
-    "Calls", "Engine", "MockConfigError", "MockError", "MockSpec", "Return", "StateInspection", "TaskFailure",
-    "TestResult", "TestingError", "Throw", "UnmockedTaskError", "close_shared_engine", "run", "shared_engine",
-]
+_EXPORTS = {
+    "Engine": "engine", "close_shared_engine": "engine", "shared_engine": "engine",
+    "MockConfigError": "errors", "MockError": "errors", "TestingError": "errors", "UnmockedTaskError": "errors",
+    "Calls": "mocks", "MockSpec": "mocks", "Return": "mocks", "TaskFailure": "mocks", "Throw": "mocks",
+    "StateInspection": "result", "TestResult": "result",
+}
+
+__all__ = [*_EXPORTS, "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
 
 
 def run(workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, *,
@@ -39,10 +54,7 @@ def run(workflow: Workflow | Mapping[str, Any] | str | Path, input: Any = None, 
     services moto emulates. Waits, retry intervals and mock ``seconds`` pass on a virtual
     clock. ``engine`` defaults to the process's shared engine (started on first use).
     """
+    from dsl.testing.engine import shared_engine
+
     chosen = engine if engine is not None else shared_engine()
-    result: TestResult = chosen.run(workflow, input, mocks=mocks, validation=validation,
-                                    execution_name=execution_name)
-
-
-
-    return result
+    return chosen.run(workflow, input, mocks=mocks, validation=validation, execution_name=execution_name)

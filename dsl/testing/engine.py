@@ -8,7 +8,6 @@ the probe's completion event rather than polled.
 from __future__ import annotations
 
 import datetime
-import enum
 import hashlib
 import io
 import itertools
@@ -293,19 +292,6 @@ def _timed(response: Return | Throw, state: Mapping[str, Any], virtual: clock.Vi
     return MockedResponseReturn(0, 0, json.loads(json.dumps(response.value)))
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"{type(value).__name__} in an execution history")
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` (history events, moto's enums and datetimes inside) as plain JSON values."""
-    return json.loads(json.dumps(value, default=_json_default))
-
-
 def _result(execution: Any, probe: instrument.Probe, virtual: float, doc: dict[str, Any], workflow: str | None,
             earlier: TestResult | None) -> TestResult:
     described = execution.to_describe_output()
@@ -315,13 +301,13 @@ def _result(execution: Any, probe: instrument.Probe, virtual: float, doc: dict[s
     before = earlier.states if earlier is not None else ()
     calls = dict(probe.calls)
     return TestResult(
-        status=str(_jsonable(described["status"])),
+        status=str(getattr(described["status"], "value", described["status"])),
         output=json.loads(output) if isinstance(output, str) else output,
         error=described.get("error"),
         cause=described.get("cause"),
         path=tuple(s.name for s in before) + tuple(v.name for v in visits),
         states=before + tuple(StateInspection.of(v) for v in visits),
-        history=tuple(_jsonable(list(history))),
+        events=tuple(history),
         virtual_seconds=virtual + (earlier.virtual_seconds if earlier is not None else 0.0),
         calls=calls,
         execution_arn=str(execution.exec_arn),

@@ -6,13 +6,29 @@ or loaded with ``-p dsl.testing.pytest_plugin``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dsl.testing.coverage import SESSION
-from dsl.testing.engine import Engine, close_shared_engine
+if TYPE_CHECKING:
+    from dsl.testing.coverage import Coverage
+    from dsl.testing.engine import Engine
+
+# The engine (moto, the shims) is imported only by a session that uses it: a registered
+# plugin must not slow every pytest run down.
+
+
+def _session_coverage() -> list[Coverage]:
+    module = sys.modules.get("dsl.testing.coverage")
+    return module.SESSION.all() if module is not None else []
+
+
+def _close_shared_engine() -> None:
+    module = sys.modules.get("dsl.testing.engine")
+    if module is not None:
+        module.close_shared_engine()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,14 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="fail the session when a workflow's state and transition coverage is under PCT")
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start counting from zero."""
-    SESSION.clear()
-
-
 @pytest.fixture(scope="module")
 def sfn_engine() -> Iterator[Engine]:
     """A running test engine for the module (the process's one embedded moto server)."""
+    from dsl.testing.engine import Engine, close_shared_engine
+
     close_shared_engine()  # the server is one per process
     with Engine() as engine:
         yield engine
@@ -40,9 +53,9 @@ def sfn_engine() -> Iterator[Engine]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Apply ``--sfn-fail-under``; stop the shared engine."""
-    close_shared_engine()
+    _close_shared_engine()
     threshold = session.config.getoption("--sfn-fail-under")
-    if threshold is not None and any(c.percent() < threshold for c in SESSION.all()) \
+    if threshold is not None and any(c.percent() < threshold for c in _session_coverage()) \
             and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -53,11 +66,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     terminalreporter.section("Step Functions workflow coverage")
     fmt = config.getoption("--sfn-coverage-format")
-    for coverage in SESSION.all():
+    for coverage in _session_coverage():
         report = {"text": coverage.text, "markdown": coverage.markdown, "mermaid": coverage.mermaid}[fmt]()
         terminalreporter.write(report)
     threshold = config.getoption("--sfn-fail-under")
-    for coverage in SESSION.all():
+    for coverage in _session_coverage():
         if threshold is not None and coverage.percent() < threshold:
             terminalreporter.write_line(f"FAIL: {coverage.name} coverage {coverage.percent():.1f} % "
                                         f"is under --sfn-fail-under {threshold:g}", red=True)

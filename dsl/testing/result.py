@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+import enum
+import functools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from local.instrument import Visit
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"{type(value).__name__} in an execution history")
 
 
 @dataclass(frozen=True)
@@ -51,12 +63,19 @@ class TestResult:
     cause: str | None
     path: tuple[str, ...]
     states: tuple[StateInspection, ...]
-    history: tuple[dict[str, Any], ...]
+    events: tuple[Any, ...] = field(repr=False, compare=False)
+    """The executor's history events as recorded (moto's dicts); see :attr:`history`."""
     virtual_seconds: float
     calls: dict[str, int] = field(default_factory=dict)
     execution_arn: str = ""
     doc: dict[str, Any] = field(default_factory=dict, repr=False)
     workflow: str | None = None
+
+    @functools.cached_property
+    def history(self) -> tuple[dict[str, Any], ...]:
+        """The execution's history events as JSON values (converted on first use)."""
+        converted: list[dict[str, Any]] = json.loads(json.dumps(list(self.events), default=_json_default))
+        return tuple(converted)
 
     def state(self, name: str, entry: int = 0) -> StateInspection:
         """The ``entry``-th (from 0) entry into state ``name``."""
