@@ -15,15 +15,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dsl.testing.engine import Engine, close_shared_engine, shared_engine
-    from dsl.testing.errors import (
-        MockConfigError,
-        MockError,
-        TestingError,
-        UnmockedTaskError,
-    )
-    from dsl.testing.mocks import Calls, MockSpec, Return, TaskFailure, Throw
-    from dsl.testing.result import StateInspection, TestResult
+    # "X as X": the explicit re-exports that mypy --strict wants.
+    from dsl.testing.engine import Engine as Engine
+    from dsl.testing.engine import close_shared_engine as close_shared_engine
+    from dsl.testing.engine import shared_engine as shared_engine
+    from dsl.testing.errors import MockConfigError as MockConfigError
+    from dsl.testing.errors import MockError as MockError
+    from dsl.testing.errors import TestingError as TestingError
+    from dsl.testing.errors import UnmockedTaskError as UnmockedTaskError
+    from dsl.testing.mocks import Calls as Calls
+    from dsl.testing.mocks import MockSpec as MockSpec
+    from dsl.testing.mocks import Return as Return
+    from dsl.testing.mocks import TaskFailure as TaskFailure
+    from dsl.testing.mocks import Throw as Throw
+    from dsl.testing.result import StateInspection as StateInspection
+    from dsl.testing.result import TestResult as TestResult
     from dsl.testing.shapes import Validation
     from dsl.workflow import Workflow
 
@@ -34,7 +40,10 @@ _EXPORTS = {
     "StateInspection": "result", "TestResult": "result",
 }
 
-__all__ = [*_EXPORTS, "run"]
+__all__ = [
+    "Calls", "Engine", "MockConfigError", "MockError", "MockSpec", "Return", "StateInspection", "TaskFailure",
+    "TestResult", "TestingError", "Throw", "UnmockedTaskError", "close_shared_engine", "run", "shared_engine",
+]
 
 
 def __getattr__(name: str) -> Any:
