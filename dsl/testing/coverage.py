@@ -115,9 +115,7 @@ class Coverage:
         missed_edges = set(self.missed("transitions"))
         lines = render(diagram).rstrip("\n").split("\n")
         boxes = [box for box, name in box_name.items() if name in missed_states]
-        if boxes:
-            lines.append(f"    classDef missed {_MISSED_STYLE}")
-            lines.extend(f"    style {box} {_MISSED_STYLE}" for box in boxes)
+        lines.extend(f"    style {box} {_MISSED_STYLE}" for box in boxes)
         for index, arrow in enumerate(diagram.arrows):
             if arrow.source in (START_ID, END_ID) or arrow.target in (START_ID, END_ID):
                 continue

@@ -57,7 +57,7 @@ def test_text_report_one_case_and_coverage_gate(seed_semaphore: Path, capsys: py
                            "--coverage", "--coverage-format", "mermaid", "--fail-under", "100")
     assert status == 1
     assert out.startswith("WorkFails: FAILED (Lambda.ServiceException: worker crashed)\n")
-    assert "flowchart TD" in out and "classDef missed" in out and "linkStyle" in out
+    assert "flowchart TD" in out and "fill:#fde2e2" in out and "linkStyle" in out
     assert err.startswith("dsl test: coverage ") and "under --fail-under 100" in err
 
 

@@ -234,3 +234,30 @@ def test_java_v2_member_names() -> None:
     assert java_name("executionArn") == "ExecutionArn"
     assert java_name("MD5OfMessageBody") == "Md5OfMessageBody"
     assert java_name("S") == "S"
+
+
+def test_coverage_reports_mark_what_was_missed(engine: Engine) -> None:
+    from dsl.testing.coverage import Coverage
+
+    doc = machine(
+        Fetch=task(Retry=[{"ErrorEquals": ["Busy"], "MaxAttempts": 2}],
+                   Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], Next="Ok?"),
+        **{"Ok?": {"Type": "Choice", "Choices": [{"Variable": "$.Item", "IsPresent": True, "Next": "Done"}],
+                   "Default": "Recover"}},
+        Recover={"Type": "Pass", "Next": "Done"},
+        Done={"Type": "Succeed"},
+    )
+    coverage = Coverage("flow", doc)
+    coverage.add(engine.run(doc, {}, mocks={"Fetch": Calls(Throw("Busy"), {"Item": {}})}))
+    summary = coverage.summary()
+    assert summary["states"] == {"covered": 3, "total": 4, "missed": ["Recover"]}
+    assert summary["transitions"]["missed"] == ["Fetch -> Recover", "Ok? -> Recover", "Recover -> Done"]
+    assert summary["choice_rules"] == {"covered": 1, "total": 2, "missed": ["Ok? Default"]}
+    assert summary["catches"]["missed"] == ["Fetch catch 1"]
+    assert summary["retries"] == {"covered": 1, "total": 1, "missed": []}
+    assert coverage.percent() == 100 * (3 + 2) / (4 + 5)
+    assert "| states | 3 | 4 | Recover |" in coverage.markdown()
+    mermaid = coverage.mermaid()
+    recover = next(line.split("(")[0].strip() for line in mermaid.splitlines() if '"Recover' in line)
+    assert f"style {recover} fill:#fde2e2" in mermaid
+    assert mermaid.count("linkStyle") == 3
