@@ -248,6 +248,11 @@ def _check_unmocked(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping
         if state.get("Type") != "Task" or name in mocks:
             continue
         resource = str(state.get("Resource", ""))
+        if resource.endswith(".waitForTaskToken"):
+            # Nothing would send its token, and the executor waits for it on the real clock.
+            raise UnmockedTaskError(
+                f"state {name!r} waits for a task token ({resource}): mock it with the output "
+                f"SendTaskSuccess would send, e.g. mocks={{{name!r}: {{}}}}, or a Throw for SendTaskFailure")
         if task_service(resource) not in EMULATED_SERVICES:
             raise UnmockedTaskError(
                 f"state {name!r} calls {resource}, which the local engine does not emulate: "

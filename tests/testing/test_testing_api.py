@@ -164,6 +164,13 @@ def test_unemulated_service_without_mock_fails_naming_the_state(engine: Engine) 
         engine.run(doc, {})
 
 
+def test_an_unmocked_callback_task_fails_before_the_run(engine: Engine) -> None:
+    doc = machine(Park=task("arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                            Parameters={"QueueUrl": "q", "MessageBody.$": "$$.Task.Token"}))
+    with pytest.raises(UnmockedTaskError, match=r"state 'Park' waits for a task token .*: mock it"):
+        engine.run(doc, {})
+
+
 def test_unmocked_dynamodb_goes_to_moto(engine: Engine) -> None:
     dynamodb = engine.server.client("dynamodb")
     dynamodb.create_table(TableName="t", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
