@@ -256,7 +256,8 @@ def install() -> Undo:
         finally:
             visit.output = _json(env.states.get_input())
             store = env.variable_store
-            visit.variables = _json({**store._outer_scope, **store._inner_scope})
+            if store._outer_scope or store._inner_scope:
+                visit.variables = _json({**store._outer_scope, **store._inner_scope})
             visit.next = env.next_state_name if env.next_state_name != self.name else None
             if isinstance(self, StateChoice) and visit.choice is None and visit.next is not None:
                 visit.choice = "Default"

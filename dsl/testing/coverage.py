@@ -141,9 +141,10 @@ class Session:
         self._by_doc: dict[str, Coverage] = {}
         self._lock = threading.Lock()
 
-    def add(self, doc: Mapping[str, Any], result: TestResult, *, name: str | None = None) -> Coverage:
-        """Count ``result`` against the coverage of ``doc``."""
-        key = json.dumps(doc, sort_keys=True)
+    def add(self, doc: Mapping[str, Any], result: TestResult, *, name: str | None = None,
+            key: str | None = None) -> Coverage:
+        """Count ``result`` against the coverage of ``doc`` (``key``: its canonical JSON text, if known)."""
+        key = key if key is not None else json.dumps(doc, sort_keys=True)
         with self._lock:
             coverage = self._by_doc.get(key)
             if coverage is None:

@@ -8,6 +8,7 @@ the probe's completion event rather than polled.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import itertools
@@ -67,6 +68,7 @@ class Engine:
         self.clock = clock.VirtualClock()
         self._run_lock = threading.Lock()
         self._machines: dict[str, str] = {}
+        self._states: dict[str, dict[str, Mapping[str, Any]]] = {}  # by the definition's canonical text
         self._server: LocalServer | None = None
         self._running: instrument.Probe | None = None
 
@@ -161,12 +163,19 @@ class Engine:
     def _execute(self, doc: dict[str, Any], workflow: str | None, start: Callable[[Any], Any],
                  mocks: Mapping[str, MockSpec] | None, validation: Validation,
                  earlier: TestResult | None = None) -> TestResult:
-        states = states_by_name(doc)
+        text = json.dumps(doc, sort_keys=True)
+        states = self._states.get(text)
+        if states is None:
+            states = self._states[text] = states_by_name(doc)
         prepared = normalise(mocks or {})
         _check_mocks(prepared, states, validation)
-        _check_unmocked(prepared, states)
+        prepared.update(_unmockable(prepared, states))
         failures: list[TestingError] = []
-        probe = instrument.Probe(set(prepared), _responder(prepared, states, validation, self.clock, failures))
+
+        def stop(cause: str) -> None:
+            self.stop_execution(error="dsl.testing", cause=cause)
+
+        probe = instrument.Probe(set(prepared), _responder(prepared, states, validation, self.clock, failures, stop))
         with self._run_lock:
             backend = _backend(self.server)
             started = self.clock.skipped
@@ -184,7 +193,7 @@ class Engine:
         if failures:
             raise failures[0]
         result = _result(execution, probe, virtual, doc, workflow, earlier)
-        coverage.SESSION.add(doc, result, name=workflow)
+        coverage.SESSION.add(doc, result, name=workflow, key=text)
         return result
 
     def _machine(self, backend: Any, doc: Mapping[str, Any]) -> str:
@@ -243,24 +252,33 @@ def _check_mocks(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[st
                 check_mock(name, str(state.get("Resource", "")), response.value, validation)
 
 
-def _check_unmocked(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]]) -> None:
+def _unmockable(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]]) -> dict[str, StateMock]:
+    """A mock for each unmocked Task the engine cannot run: it fails the run once that Task is reached."""
+    result = {}
     for name, state in states.items():
         if state.get("Type") != "Task" or name in mocks:
             continue
         resource = str(state.get("Resource", ""))
         if resource.endswith(".waitForTaskToken"):
             # Nothing would send its token, and the executor waits for it on the real clock.
-            raise UnmockedTaskError(
-                f"state {name!r} waits for a task token ({resource}): mock it with the output "
-                f"SendTaskSuccess would send, e.g. mocks={{{name!r}: {{}}}}, or a Throw for SendTaskFailure")
-        if task_service(resource) not in EMULATED_SERVICES:
-            raise UnmockedTaskError(
-                f"state {name!r} calls {resource}, which the local engine does not emulate: "
-                f"mock it, e.g. mocks={{{name!r}: {{...result...}}}} or Throw('Error', 'cause')")
+            message = (f"state {name!r} waits for a task token ({resource}): mock it with the output "
+                       f"SendTaskSuccess would send, e.g. mocks={{{name!r}: {{}}}}, or a Throw for SendTaskFailure")
+        elif task_service(resource) not in EMULATED_SERVICES:
+            message = (f"state {name!r} calls {resource}, which the local engine does not emulate: "
+                       f"mock it, e.g. mocks={{{name!r}: {{...result...}}}} or Throw('Error', 'cause')")
+        else:
+            continue
+        result[name] = StateMock(name, handler=functools.partial(_refuse, message))
+    return result
+
+
+def _refuse(message: str, request: Any) -> Any:
+    raise UnmockedTaskError(message)
 
 
 def _responder(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str, Any]], validation: Validation,
-               virtual: clock.VirtualClock, failures: list[TestingError]) -> instrument.Responder:
+               virtual: clock.VirtualClock, failures: list[TestingError],
+               stop: Callable[[str], None]) -> instrument.Responder:
     def respond(state: str, call: int, request: Any) -> MockedResponse:
         try:
             mock = mocks[state]
@@ -269,10 +287,13 @@ def _responder(mocks: Mapping[str, StateMock], states: Mapping[str, Mapping[str,
                 check_mock(state, str(states[state].get("Resource", "")), response.value, validation)
         except TestingError as error:
             failures.append(error)
+            stop(error.message)  # a test error ends the run, whatever Catch the state has
             raise
         except Exception as error:
-            failures.append(MockError(f"state {state!r}: the mock raised {type(error).__name__}: {error} "
-                                      "(raise TaskFailure(error, cause) to fail the task)"))
+            failure = MockError(f"state {state!r}: the mock raised {type(error).__name__}: {error} "
+                                "(raise TaskFailure(error, cause) to fail the task)")
+            failures.append(failure)
+            stop(failure.message)
             raise
         return _timed(response, states[state], virtual)
 

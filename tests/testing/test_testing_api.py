@@ -162,6 +162,15 @@ def test_unemulated_service_without_mock_fails_naming_the_state(engine: Engine) 
                           "Parameters": {"TaskDefinition": "t"}})
     with pytest.raises(UnmockedTaskError, match=r"state 'Render' calls arn:aws:states:::ecs:runTask.sync.*mock"):
         engine.run(doc, {})
+    # A Catch does not swallow it; a branch that is not taken needs no mock.
+    caught = machine(Render={**doc["States"]["Render"], "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]},
+                     Done={"Type": "Succeed"})
+    with pytest.raises(UnmockedTaskError, match="state 'Render'"):
+        engine.run(caught, {})
+    skipped = machine(Go={"Type": "Choice", "Choices": [{"Variable": "$.render", "BooleanEquals": True,
+                                                         "Next": "Render"}], "Default": "Done"},
+                      Render=doc["States"]["Render"], Done={"Type": "Succeed"})
+    assert engine.run(skipped, {"render": False}).path == ("Go", "Done")
 
 
 def test_an_unmocked_callback_task_fails_before_the_run(engine: Engine) -> None:
