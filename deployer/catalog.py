@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 # Every resource carries this tag with the prefix as value; destroy and
 # update touch only resources that carry it.

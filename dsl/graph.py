@@ -1,6 +1,6 @@
 """A graph model of any Amazon States Language document.
 
-Shared by the verifier (``dsl.verify``) and the review renderer (Mermaid/DOT),
+Shared by the verifier (``semaphore.verify``) and the review renderer (Mermaid/DOT),
 so both see the same states, scopes and transitions.
 
 Public API

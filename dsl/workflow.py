@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +13,14 @@ from dsl.states import Chain, QueryLanguage, Scope, State, claim
 class Workflow:
     """A state machine definition, compiled to ``generated/<name>.asl.json``.
 
-    ``start`` is the chain the machine runs; its open ends take ``"End": true``.
+    ``start`` is the chain the machine runs; its open ends take ``"End": true``. ``checks`` names
+    project checks (:mod:`dsl.checks`) the build must run on it even where they would not detect
+    that they apply, e.g. ``checks=("lock",)``.
     """
 
     def __init__(self, name: str, start: State | Chain, *, comment: str | None = None,
                  query_language: QueryLanguage | None = None, timeout_seconds: int | None = None,
-                 version: str | None = None) -> None:
+                 version: str | None = None, checks: Iterable[str] = ()) -> None:
         self.site = caller_site()
         if not name or "/" in name or name.startswith("."):
             raise InvalidField(f"workflow name {name!r} must be a plain file stem, e.g. 'my-flow'",
@@ -28,6 +31,7 @@ class Workflow:
         self.query_language = query_language
         self.timeout_seconds = timeout_seconds
         self.version = version
+        self.checks = frozenset(checks)
         claim(self.start, Scope(f"workflow {name!r}", self.site), self.site)
 
     @property

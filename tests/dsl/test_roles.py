@@ -21,7 +21,7 @@ from moto import mock_aws
 from moto.core.config import default_user_config
 
 from dsl.build import compile_workflow_files
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 from local.shims import redrive
 
 WORKER = "Run Lambda Function With Controlled Concurrency"

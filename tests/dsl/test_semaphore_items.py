@@ -11,7 +11,7 @@ from dsl import Succeed, Wait, Workflow
 from dsl.errors import InvalidField
 from dsl.iam import required_permissions
 from dsl.jsontext import dumps
-from dsl.patterns.semaphore_items import (
+from semaphore.pattern_items import (
     HISTORY_LIMIT,
     RELEASE_FAILED,
     TRANSACT_WRITE,

@@ -17,7 +17,7 @@ from localengine_helpers import create_lock_table, create_machine, start, wait
 
 from deployer.templates import substitute
 from dsl import Succeed, Wait, Workflow
-from dsl.patterns.semaphore_items import HolderItemSemaphore
+from semaphore.pattern_items import HolderItemSemaphore
 from local.dynamodb_gateway import DynamoFault, HolderLedger
 from local.server import LocalServer, local_server
 

@@ -18,7 +18,7 @@ from dsl.graph import (
     error_matches,
     path_text,
 )
-from dsl.verify import verify
+from semaphore.verify import verify
 
 
 def _seed(seed_dir: Path, name: str) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from verify_asl import errors, fixed_seed, ops, rules, state_at, states_of
 
 from dsl.build import compile_workflow_files
 from dsl.graph import EdgeKind, build_graph
-from dsl.verify import verify
-from dsl.verify.lockops import OpKind
+from semaphore.verify import verify
+from semaphore.verify.lockops import OpKind
 
 Family = dict[str, Any]  # {"machine": ..., "cleanup": ... or None, "rule": ...}
 

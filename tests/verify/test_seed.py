@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from verify_asl import RULE
 
-from dsl.verify import VerifyFinding, verify
-from dsl.verify.cli import main
+from semaphore.verify import VerifyFinding, verify
+from semaphore.verify.cli import main
 
 ACQUIRE = "/States/Get Lock/Branches/0/States/Acquire Lock"
 WORK = "/States/Do Work/Branches/0/States/Run Lambda Function With Controlled Concurrency"

@@ -56,6 +56,7 @@ from dsl.integrations import dynamodb, stepfunctions
 from dsl.paths import Context, P, jsonata
 from dsl.states import Chain, Choice, Fail, Map, Pass, State, Succeed, Task, Wait
 from dsl.workflow import DataFile, Workflow
+from semaphore import LOCK_CHECK
 
 CONDITION_FAILED = dynamodb.CONDITION_FAILED
 PARK_CONDITION_FAILED = dynamodb.SDK_CONDITION_FAILED
@@ -392,7 +393,7 @@ class Semaphore(LockTable):
                                     "until its Task timeout has passed before its slot goes to "
                                     "someone else.")
         stopped = Choice("Stopped or Timed Out?").when(stopped_status("$.detail.status"), grace).otherwise(check)
-        return Workflow(name, start >> stopped,
+        return Workflow(name, start >> stopped, checks=(LOCK_CHECK,),
                         comment="Releases (hands over) the slot of a semaphore execution that ended "
                                 "FAILED, TIMED_OUT or ABORTED (started by an EventBridge rule); a queued "
                                 "execution that ended is skipped when its turn comes.")
@@ -423,7 +424,7 @@ class Semaphore(LockTable):
                    item_selector={"owner": P("$$.Map.Item.Value")},
                    comment="One iteration per owner: release it unless its execution is RUNNING.")
         each.iterate(describe >> running)
-        return Workflow(name, read >> owners >> each,
+        return Workflow(name, read >> owners >> each, checks=(LOCK_CHECK,),
                         comment="Runs on a schedule: releases the slot of every lock owner whose "
                                 "execution is no longer RUNNING.")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dsl.graph import Node
-from dsl.verify.binding import steps_of
+from semaphore.verify.binding import steps_of
 
 __all__ = ["described_execution", "status_path"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dsl.graph import Graph, Node
-from dsl.verify.analysis import Analysis
-from dsl.verify.conditions import (
+from semaphore.verify.analysis import Analysis
+from semaphore.verify.conditions import (
     init_guarded,
     limit_problem,
     requires_absent,
@@ -12,9 +12,9 @@ from dsl.verify.conditions import (
     requires_present,
     transfer_bounded,
 )
-from dsl.verify.flow import FREE, HELD, MAYBE, PENDING
-from dsl.verify.lockops import LockOp, OpKind, Recognition
-from dsl.verify.rules import VerifyFinding, finding
+from semaphore.verify.flow import FREE, HELD, MAYBE, PENDING
+from semaphore.verify.lockops import LockOp, OpKind, Recognition
+from semaphore.verify.rules import VerifyFinding, finding
 
 __all__ = ["path_findings", "shape_findings", "work_under_lock"]
 

@@ -18,13 +18,13 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, Node, path_text
-from dsl.verify.analysis import Analysis
-from dsl.verify.binding import steps_of
-from dsl.verify.checks import work_under_lock
-from dsl.verify.describe import described_execution, status_path
-from dsl.verify.events import untaken, untaken_from
-from dsl.verify.lockops import RELEASING, LockOp
-from dsl.verify.rules import VerifyFinding, finding
+from semaphore.verify.analysis import Analysis
+from semaphore.verify.binding import steps_of
+from semaphore.verify.checks import work_under_lock
+from semaphore.verify.describe import described_execution, status_path
+from semaphore.verify.events import untaken, untaken_from
+from semaphore.verify.lockops import RELEASING, LockOp
+from semaphore.verify.rules import VerifyFinding, finding
 
 __all__ = ["grace_findings", "sweep_findings"]
 

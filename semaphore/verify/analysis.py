@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dsl.graph import Edge, Graph, NodeKind, path_text
-from dsl.verify.binding import Alias, find_alias
-from dsl.verify.flow import (
+from semaphore.verify.binding import Alias, find_alias
+from semaphore.verify.flow import (
     FREE,
     Binding,
     Flow,
@@ -18,8 +18,8 @@ from dsl.verify.flow import (
     search,
     witness_edges,
 )
-from dsl.verify.lockops import LockId, LockOp, OpKind, Owner, Recognition
-from dsl.verify.ownership import ownership_tests
+from semaphore.verify.lockops import LockId, LockOp, OpKind, Owner, Recognition
+from semaphore.verify.ownership import ownership_tests
 
 __all__ = ["Analysis", "Tracked", "Witness", "analyse", "tracked_locks"]
 

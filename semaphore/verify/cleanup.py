@@ -17,17 +17,17 @@ from pathlib import PurePath
 from typing import Any
 
 from dsl.graph import GraphError, build_graph
-from dsl.verify.analysis import Analysis, Tracked, analyse
-from dsl.verify.checks import shape_findings
-from dsl.verify.eventpattern import status_event, unmatched
-from dsl.verify.events import STATUSES, not_for_events
-from dsl.verify.flow import HELD, MAYBE, PENDING
-from dsl.verify.grace import grace_findings
-from dsl.verify.lockops import RELEASING, LockOp, OpKind, Owner, recognise
-from dsl.verify.reconciler import reconciler_findings
-from dsl.verify.refs import event_owner
-from dsl.verify.revived import revived_edges
-from dsl.verify.rules import VerifyFinding, finding
+from semaphore.verify.analysis import Analysis, Tracked, analyse
+from semaphore.verify.checks import shape_findings
+from semaphore.verify.eventpattern import status_event, unmatched
+from semaphore.verify.events import STATUSES, not_for_events
+from semaphore.verify.flow import HELD, MAYBE, PENDING
+from semaphore.verify.grace import grace_findings
+from semaphore.verify.lockops import RELEASING, LockOp, OpKind, Owner, recognise
+from semaphore.verify.reconciler import reconciler_findings
+from semaphore.verify.refs import event_owner
+from semaphore.verify.revived import revived_edges
+from semaphore.verify.rules import VerifyFinding, finding
 
 __all__ = ["STATUSES", "coverage_findings"]
 

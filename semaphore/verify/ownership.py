@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, Node, NodeKind
-from dsl.verify.lockops import LockOp, OpKind, Owner
+from semaphore.verify.lockops import LockOp, OpKind, Owner
 
 __all__ = ["PathMissing", "Refinement", "Undecided", "Verdict", "choice_taken", "ownership_tests", "select"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dsl.aslfile import AslLoadError, load
-from dsl.verify import acquired_locks, event_releases
+from semaphore.verify import acquired_locks, event_releases
 
 __all__ = ["CLEANUP_SUFFIX", "RULE_FILE", "find_cleanup", "find_rule", "find_schedule"]
 

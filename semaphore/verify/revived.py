@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, NodeKind
-from dsl.verify.describe import described_execution, status_path
-from dsl.verify.refs import canonical
+from semaphore.verify.describe import described_execution, status_path
+from semaphore.verify.refs import canonical
 
 __all__ = ["revived_edges"]
 

@@ -5,7 +5,7 @@ state, with the same ARN, skipping the acquire before it; the cleanup started
 by the earlier status event may already have released its slot. A redrive of a
 Parallel or inline Map re-runs only its failed branches or iterations, so the
 state that restarts is the failed Task inside. Each work Task under the lock
-(:func:`dsl.verify.checks.work_under_lock`) must therefore read the redrive
+(:func:`semaphore.verify.checks.work_under_lock`) must therefore read the redrive
 count in its request, which is how it can refuse to run (the pattern's
 Arguments raise ``States.QueryEvaluationError`` when the count grew since the
 acquire), and that error must be caught on the way out of it (by its own
@@ -18,15 +18,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, Node, error_matches
-from dsl.verify.analysis import Analysis
-from dsl.verify.checks import work_under_lock
-from dsl.verify.refs import canonical
-from dsl.verify.rules import VerifyFinding, finding
+from semaphore.verify.analysis import Analysis
+from semaphore.verify.checks import work_under_lock
+from semaphore.verify.refs import canonical
+from semaphore.verify.rules import VerifyFinding, finding
 
 __all__ = ["QUERY_FAILED", "REDRIVE_COUNT", "query_failure_caught", "reads_redrive_count", "redrive_findings"]
 
 QUERY_FAILED = "States.QueryEvaluationError"
-REDRIVE_COUNT = "{context.Execution.RedriveCount}"  # canonical spelling (dsl.verify.refs)
+REDRIVE_COUNT = "{context.Execution.RedriveCount}"  # canonical spelling (semaphore.verify.refs)
 
 
 def _expressions(value: Any, *, jsonata: bool) -> Iterator[str]:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, Node
-from dsl.verify.jsonata_output import replaced_fields
-from dsl.verify.lockops import LockOp
-from dsl.verify.refs import canonical
+from semaphore.verify.jsonata_output import replaced_fields
+from semaphore.verify.lockops import LockOp
+from semaphore.verify.refs import canonical
 
 __all__ = ["KEEP", "OTHER", "SELF", "TO_OTHER", "TO_SELF", "Alias", "edge_effect", "find_alias", "steps_of", "touches"]
 

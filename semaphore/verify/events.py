@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsl.graph import Edge, EdgeKind, Graph, NodeKind
-from dsl.verify.binding import steps_of
-from dsl.verify.ownership import PathMissing, Undecided, choice_taken, select
+from semaphore.verify.binding import steps_of
+from semaphore.verify.ownership import PathMissing, Undecided, choice_taken, select
 
 __all__ = ["STATUSES", "event_input", "not_for_events", "untaken", "untaken_from"]
 

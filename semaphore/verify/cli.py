@@ -17,9 +17,9 @@ from typing import Any
 from dsl.aslfile import AslLoadError, load
 from dsl.graph import GraphError
 from dsl.jsontext import dumps
-from dsl.verify import verify
-from dsl.verify.discover import find_cleanup, find_rule, find_schedule
-from dsl.verify.rules import RULES, VerifyFinding
+from semaphore.verify import verify
+from semaphore.verify.discover import find_cleanup, find_rule, find_schedule
+from semaphore.verify.rules import RULES, VerifyFinding
 
 __all__ = ["main"]
 

@@ -41,13 +41,13 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dsl.findings import pointer as make_pointer
 from dsl.graph import Graph, Node
-from dsl.verify.expressions import (
+from semaphore.verify.expressions import (
     Arith,
     Conjunct,
     ExpressionError,
@@ -62,9 +62,10 @@ from dsl.verify.expressions import (
     parse_update,
     resolvers,
 )
-from dsl.verify.refs import canonical
+from semaphore.verify.refs import canonical
 
-__all__ = ["RELEASING", "Item", "LockId", "LockOp", "OpKind", "Owner", "Recognition", "recognise"]
+__all__ = ["RELEASING", "Item", "LockId", "LockOp", "OpKind", "Owner", "Recognition", "identified_items",
+           "recognise"]
 
 _DYNAMODB = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:(?:aws-sdk:)?dynamodb:([A-Za-z]+)(?:\.waitForTaskToken)?$")
 _TOKEN_WAIT = ".waitForTaskToken"
@@ -186,6 +187,23 @@ class Recognition:
     def of_kind(self, *kinds: OpKind) -> list[LockOp]:
         """The operations of these kinds, in document order."""
         return [op for op in self.ops.values() if op.kind in kinds]
+
+    def on_items(self, items: Collection[Item]) -> Recognition:
+        """Only the operations on ``items``; the unreadable calls only if some item is kept."""
+        return Recognition({n: op for n, op in self.ops.items() if op.item in items},
+                           self.problems if items else [])
+
+
+# The kinds that move a counter and an owner's slot together: what identifies a lock.
+_LOCK_KINDS = (OpKind.ACQUIRE, OpKind.RELEASE, OpKind.TRANSFER, OpKind.ENQUEUE)
+
+
+def identified_items(recognition: Recognition) -> frozenset[Item]:
+    """The items where a lock is identified: some operation moves a counter and an owner together.
+
+    A counter moved without an owner anywhere (a stock level, a quota) is not a lock.
+    """
+    return frozenset(op.item for op in recognition.of_kind(*_LOCK_KINDS) if op.owner is not None)
 
 
 # ---------------------------------------------------------------------------

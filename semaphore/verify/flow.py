@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from dsl.graph import Edge, EdgeKind, Graph, Node, NodeKind
-from dsl.verify.binding import (
+from semaphore.verify.binding import (
     KEEP,
     SELF,
     TO_OTHER,
@@ -40,15 +40,15 @@ from dsl.verify.binding import (
     edge_effect,
     touches,
 )
-from dsl.verify.conditions import (
+from semaphore.verify.conditions import (
     Proof,
     failure_proof,
     requires_absent,
     requires_holding,
     requires_present,
 )
-from dsl.verify.lockops import LockOp, OpKind, condition_failed_only
-from dsl.verify.ownership import Refinement, Verdict
+from semaphore.verify.lockops import LockOp, OpKind, condition_failed_only
+from semaphore.verify.ownership import Refinement, Verdict
 
 __all__ = ["FREE", "HELD", "LOCK_FACTS", "MAYBE", "PENDING", "Flow", "Reach", "Step", "build_flow", "is_state",
            "lock_fact", "search", "witness_edges"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 
-from dsl.verify.expressions import (
+from semaphore.verify.expressions import (
     Cmp,
     Conjunct,
     Func,
@@ -20,7 +20,7 @@ from dsl.verify.expressions import (
     ValueRef,
     oriented,
 )
-from dsl.verify.lockops import LockOp
+from semaphore.verify.lockops import LockOp
 
 __all__ = ["Proof", "failure_proof", "init_guarded", "limit_problem", "requires_absent", "requires_holding",
            "requires_present", "transfer_bounded"]

@@ -1,6 +1,6 @@
 """A counting semaphore with one DynamoDB item per holder (issue 8 item 5; an option, off by default).
 
-The single-item layout (:mod:`dsl.patterns.semaphore`) keeps every owner in the lock item,
+The single-item layout (:mod:`semaphore.pattern`) keeps every owner in the lock item,
 so DynamoDB's 400 KB item limit caps the holders and every write is billed by the size of
 the whole item. This layout keeps a small **counter item** and one small **holder item**
 per holder, and writes both in one ``TransactWriteItems`` call:
@@ -49,7 +49,10 @@ from dsl.errors import InvalidField, caller_site
 from dsl.integrations import dynamodb
 from dsl.integrations.dynamodb import N, S
 from dsl.paths import Context, P, States
-from dsl.patterns.semaphore import (
+from dsl.states import Chain, Choice, Fail, Map, Pass, State, Succeed, Task, Wait
+from dsl.workflow import Workflow
+from semaphore import LOCK_CHECK
+from semaphore.pattern import (
     EVENT_EXECUTION,
     LOCK,
     LOCK_OWNER,
@@ -58,8 +61,6 @@ from dsl.patterns.semaphore import (
     describe_owner,
     stopped_status,
 )
-from dsl.states import Chain, Choice, Fail, Map, Pass, State, Succeed, Task, Wait
-from dsl.workflow import Workflow
 
 TRANSACTION_CANCELLED = "DynamoDb.TransactionCanceledException"
 WAIT_TIMEOUT = "Semaphore.WaitTimeout"
@@ -85,7 +86,7 @@ RELEASE_ROUNDS = "$.lockrelease"
 class HolderItemSemaphore(LockTable):
     """A counting semaphore ``lock_name`` in ``table`` with one item per holder.
 
-    The public methods match :class:`~dsl.patterns.semaphore.Semaphore`'s: ``acquire()``
+    The public methods match :class:`~semaphore.pattern.Semaphore`'s: ``acquire()``
     ends write ``{"owner": <execution ARN>}`` to ``$.lock``; ``release(then)`` releases the
     owner named there. ``acquire_retries`` refused attempts are retried with full jitter
     (``retry_interval_seconds`` doubling up to ``retry_max_delay_seconds``) before each wait
@@ -285,7 +286,7 @@ class HolderItemSemaphore(LockTable):
             status="$.detail.status", then=Succeed("Success State"), suffix="", grace_name="Wait For Work To End",
             comment="A stopped or timed-out execution's Lambda may still run: wait until its Task timeout has "
                     "passed before its slot goes to someone else.")
-        return Workflow(name, start >> stopped,
+        return Workflow(name, start >> stopped, checks=(LOCK_CHECK,),
                         comment="Releases the holder item of a semaphore execution that ended FAILED, TIMED_OUT "
                                 "or ABORTED (started by an EventBridge rule); nothing to do if it held none.")
 
@@ -330,7 +331,7 @@ class HolderItemSemaphore(LockTable):
         each.next(Choice("More Holders?").when(Var("$.page.LastEvaluatedKey").is_present(), carry_on)
                   .otherwise(Succeed("All Holders Checked")))
         start = Choice("Continuing?").when(Var("$.next").is_present(), rest).otherwise(first)
-        return Workflow(name, start,
+        return Workflow(name, start, checks=(LOCK_CHECK,),
                         comment="Runs on a schedule: releases the holder item of every execution that is no "
                                 "longer RUNNING.")
 

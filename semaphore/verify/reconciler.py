@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dsl.graph import GraphError, build_graph
-from dsl.verify.analysis import Analysis
-from dsl.verify.grace import sweep_findings
-from dsl.verify.lockops import RELEASING, LockOp, OpKind, recognise
-from dsl.verify.rules import VerifyFinding, finding
+from semaphore.verify.analysis import Analysis
+from semaphore.verify.grace import sweep_findings
+from semaphore.verify.lockops import RELEASING, LockOp, OpKind, recognise
+from semaphore.verify.rules import VerifyFinding, finding
 
 __all__ = ["reconciler_findings"]
 

@@ -1,6 +1,6 @@
 """Which top-level input fields a JSONata ``Output`` passes on unchanged.
 
-Owner tracking (:mod:`dsl.verify.binding`) follows an owner kept in the data
+Owner tracking (:mod:`semaphore.verify.binding`) follows an owner kept in the data
 (``$.lock.owner``). JSONPath states say where their result goes (ResultPath);
 a JSONata state writes its whole output, so the analysis reads the common
 forms that keep the input and change named fields:
