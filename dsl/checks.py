@@ -110,7 +110,7 @@ def find_project(start: Path | None = None) -> Path | None:
 
 def configured_modules(project: Path | None) -> list[str]:
     """The module names listed in ``[tool.sfn-dsl] checks`` of ``project``'s pyproject.toml."""
-    if project is None:
+    if project is None or not (project / PYPROJECT).is_file():
         return []
     path = project / PYPROJECT
     try:
