@@ -10,7 +10,7 @@ are listed in traversal order from ``StartAt``; payloads keep the author's order
 from __future__ import annotations
 
 from types import EllipsisType
-from typing import Any
+from typing import Any, Protocol
 
 from dsl.conditions import And, Compare, Condition, Jsonata, Not, Or
 from dsl.errors import (
@@ -41,9 +41,26 @@ from dsl.states import (
     _Results,
     walk,
 )
-from dsl.workflow import Workflow
 
 MAX_NAME = 80  # AWS rejects longer state names
+
+
+class Compilable(Protocol):
+    """What the compiler reads of a :class:`~dsl.workflow.Workflow`.
+
+    A protocol, so that the workflow imports the compiler and never the other way round.
+    """
+
+    @property
+    def start(self) -> State: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def query_language(self) -> QueryLanguage | None: ...
+    @property
+    def version(self) -> str | None: ...
+    @property
+    def timeout_seconds(self) -> int | None: ...
 
 # Fields that exist only in one query language: (attribute, ASL name).
 _JSONPATH_ONLY = (
@@ -59,7 +76,7 @@ _JSONPATH_ONLY = (
 _JSONATA_ONLY = (("arguments", "Arguments"), ("output", "Output"), ("items", "Items"))
 
 
-def compile_workflow(workflow: Workflow) -> dict[str, Any]:
+def compile_workflow(workflow: Compilable) -> dict[str, Any]:
     """Compile ``workflow`` to an ASL document and freeze its states."""
     compiler = _Compiler(workflow)
     document: dict[str, Any] = {}
@@ -80,7 +97,7 @@ def _put(target: dict[str, Any], key: str, value: Any) -> None:
 
 
 class _Compiler:
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: Compilable) -> None:
         self.workflow = workflow
         self.names: dict[str, State] = {}
         self.all_states: list[State] = []

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from dsl.findings import pointer as json_pointer
 from dsl.graph import condition_label
 from dsl.review.errors import ReviewInputError
+from dsl.review.location import Enclosing
 from dsl.review.shortform import catcher_errors, member_path, retrier_text, value_text
 
 # Fields that name the next state: a rename of their target is not a change.
@@ -41,20 +42,12 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """One enclosing scope: a Parallel's branch (numbered from 1) or a Map's items (``branch=None``)."""
-
-    state: str
-    branch: int | None = None
-
-
-@dataclass(frozen=True)
 class StateRef:
     """A state located in its document: ``where`` is the chain of enclosing scopes."""
 
     name: str
     type: str
-    where: tuple[Scope, ...] = ()
+    where: tuple[Enclosing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,7 +152,7 @@ def _children(body: Mapping[str, Any], pointer: tuple[str | int, ...]
 
 
 def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
-                where: tuple[Scope, ...], out: _Collector) -> dict[str, str]:
+                where: tuple[Enclosing, ...], out: _Collector) -> dict[str, str]:
     """Diff one scope into ``out``; returns the old-name -> new-name mapping."""
     mapping = _match(old, new)
     matched_new = set(mapping.values())
@@ -184,28 +177,28 @@ def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
     return mapping
 
 
-def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tuple[Scope, ...],
+def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tuple[Enclosing, ...],
                    name: str, out: _Collector) -> None:
     old_children = {label: scope for label, _, scope in _children(old_body, ())}
     for label, _, scope in _children(new_body, ()):
         old_scope = old_children.pop(label, None)
         old_states = _states_of(old_scope, ()) if old_scope is not None else {}
-        _diff_scope(old_states, _states_of(scope, ()), (*where, Scope(name, label)), out)
+        _diff_scope(old_states, _states_of(scope, ()), (*where, Enclosing(name, label)), out)
     for label, scope in old_children.items():
         for child, body in _states_of(scope, ()).items():
-            out.removed += _refs_within(child, body, (*where, Scope(name, label)))
+            out.removed += _refs_within(child, body, (*where, Enclosing(name, label)))
 
 
-def _refs_within(name: str, body: dict[str, Any], where: tuple[Scope, ...]) -> list[StateRef]:
+def _refs_within(name: str, body: dict[str, Any], where: tuple[Enclosing, ...]) -> list[StateRef]:
     """A state and, for a Parallel or Map, every state nested in it (all added or removed together)."""
     refs = [_ref(name, body, where)]
     for label, _, scope in _children(body, ()):
         for child, inner in _states_of(scope, ()).items():
-            refs += _refs_within(child, inner, (*where, Scope(name, label)))
+            refs += _refs_within(child, inner, (*where, Enclosing(name, label)))
     return refs
 
 
-def _ref(name: str, body: Mapping[str, Any], where: tuple[Scope, ...]) -> StateRef:
+def _ref(name: str, body: Mapping[str, Any], where: tuple[Enclosing, ...]) -> StateRef:
     return StateRef(name, str(body.get("Type", "?")), where)
 
 

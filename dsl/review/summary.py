@@ -20,7 +20,7 @@ from dsl.findings import Finding
 from dsl.graph import Graph, Node, build_graph, condition_label
 from dsl.placeholders import find_all
 from dsl.review.diagram import build_diagram
-from dsl.review.diff import Scope
+from dsl.review.location import Enclosing
 from dsl.review.mermaid import render as render_mermaid
 from dsl.review.shortform import (
     catcher_errors,
@@ -42,7 +42,7 @@ class StateRow:
     """One line of the states table; ``parameters``, ``retry`` and ``catch`` are lists of lines."""
 
     name: str
-    where: tuple[Scope, ...]
+    where: tuple[Enclosing, ...]
     type: str
     integration: str
     parameters: tuple[tuple[str, str], ...]
@@ -137,13 +137,13 @@ def _in_reading_order(graph: Graph) -> Iterator[Node]:
             pending.extend(reversed(graph.scopes[child].states))
 
 
-def scopes_of(graph: Graph, node: Node) -> tuple[Scope, ...]:
+def scopes_of(graph: Graph, node: Node) -> tuple[Enclosing, ...]:
     """Where ``node`` sits: its enclosing Parallel branches and Map item processors, outermost first."""
-    where: list[Scope] = []
+    where: list[Enclosing] = []
     scope = graph.scope_of(node.id)
     while scope.owner is not None:
         owner = graph.node(scope.owner)
-        where.append(Scope(owner.name, scope.index + 1 if owner.type == "Parallel" else None))
+        where.append(Enclosing(owner.name, scope.index + 1 if owner.type == "Parallel" else None))
         scope = graph.scopes[scope.parent or ""]
     return tuple(reversed(where))
 

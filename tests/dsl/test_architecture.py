@@ -40,3 +40,16 @@ def test_the_import_check_sees_imports_inside_functions() -> None:
     assert "semaphore.verify" in metrics.imported_modules(tree, "dsl.x", False)
     relative = ast.parse("from ..review import diff\n")
     assert "dsl.review.diff" in metrics.imported_modules(relative, "dsl.validate.x", False)
+
+
+def test_the_import_graph_has_no_cycles() -> None:
+    metrics = _metrics()
+    graph = metrics.import_graph(ROOT, metrics.python_files(ROOT))
+    assert "dsl.compile" in graph and "dsl.review.diff" in graph
+    assert metrics.cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    metrics = _metrics()
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "p": set(), "p.x": {"p"}}
+    assert metrics.cycles(graph) == [["a", "b", "c"]]

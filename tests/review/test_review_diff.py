@@ -10,13 +10,13 @@ import pytest
 
 from dsl.review.diff import (
     Change,
-    Scope,
     SemanticDiff,
     StateRef,
     diff_documents,
     render_diff,
 )
 from dsl.review.errors import ReviewInputError
+from dsl.review.location import Enclosing
 
 
 def _branch(doc: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def _branch(doc: dict[str, Any]) -> dict[str, Any]:
     return states
 
 
-IN_GET_LOCK = (Scope("Get Lock", 1),)
+IN_GET_LOCK = (Enclosing("Get Lock", 1),)
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_changed_limit_and_added_retry(semaphore: dict[str, Any]) -> None:
     assert [(c.state.name, c.state.where, c.changes) for c in diff.changed] == [
         ("Acquire Lock", IN_GET_LOCK,
          (Change("field", "Parameters.ExpressionAttributeValues.:limit.N", '"${SF_ConcurrentAccessLimit}"', '"3"'),)),
-        ("Run Lambda Function With Controlled Concurrency", (Scope("Do Work", 1),),
+        ("Run Lambda Function With Controlled Concurrency", (Enclosing("Do Work", 1),),
          (Change("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
     ]
 
@@ -93,7 +93,7 @@ def test_removed_container_lists_its_nested_states(semaphore: dict[str, Any]) ->
     new["States"]["Get Lock"]["Next"] = "Release Lock"
     diff = diff_documents(semaphore, new)
     assert [(r.name, r.where) for r in diff.removed] == [
-        ("Do Work", ()), *[(n, (Scope("Do Work", 1),)) for n in
+        ("Do Work", ()), *[(n, (Enclosing("Do Work", 1),)) for n in
                            ("Here", "You", "Do", "Work", "Run Lambda Function With Controlled Concurrency")]]
 
 
@@ -247,8 +247,8 @@ def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore:
     branches[0]["StartAt"] = "You"
     del branches[0]["States"]["Here"]
     diff = diff_documents(semaphore, new)
-    assert diff.added == (StateRef("Extra", "Pass", (Scope("Do Work", 2),)),)
-    assert diff.removed == (StateRef("Here", "Pass", (Scope("Do Work", 1),)),)
+    assert diff.added == (StateRef("Extra", "Pass", (Enclosing("Do Work", 2),)),)
+    assert diff.removed == (StateRef("Here", "Pass", (Enclosing("Do Work", 1),)),)
     [entry] = diff.changed
     assert entry.changes == (Change("transition", "branch 1 StartAt", "Here", "You"),
                              Change("field", "branch 2", None, "present"))
