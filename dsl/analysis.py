@@ -11,10 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dsl.checks import Check, Subject, run_checks
+from dsl.errors import CodedError
 
 
-class AnalysisFailed(Exception):
+class AnalysisFailed(CodedError):
     """A compiled workflow has validation or check findings."""
+
+    code = "BUILD-CHECK"
 
 
 def check_and_summarise(name: str, file_name: str, documents: Mapping[str, Mapping[str, Any]], *,

@@ -17,6 +17,7 @@ from dsl.errors import (
     BadPath,
     DuplicateStateName,
     EndNextConflict,
+    MissingPart,
     NameTooLong,
     QueryLanguageMismatch,
     UnknownTransition,
@@ -212,7 +213,7 @@ class _Compiler:
 
     def _map_fields(self, state: Map, out: dict[str, Any]) -> None:
         if state.iterator is None:
-            raise EndNextConflict("has no item processor; call .iterate(chain)", state=state.name,
+            raise MissingPart("has no item processor; call .iterate(chain)", state=state.name,
                                   site=state.site)
         processor = self.scope(state.iterator)
         if state.legacy_iterator:
@@ -276,7 +277,7 @@ class _Compiler:
 
     def _choices(self, state: Choice, out: dict[str, Any], language: QueryLanguage) -> None:
         if not state.rules:
-            raise EndNextConflict("a Choice needs at least one rule; call .when(condition, state)",
+            raise MissingPart("a Choice needs at least one rule; call .when(condition, state)",
                                   state=state.name, site=state.site)
         rules = []
         for condition, target, assign, output in state.rules:

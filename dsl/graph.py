@@ -74,6 +74,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dsl.errors import CodedError
+
 __all__ = [
     "Edge",
     "EdgeKind",
@@ -99,15 +101,14 @@ _OTHER_ERROR = "Resource.OtherError"
 _CONDITION_DEPTH = 6
 
 
-class GraphError(Exception):
+class GraphError(CodedError):
     """The document's structure cannot be followed; ``pointer`` locates the problem."""
 
     code = "GRAPH"
 
     def __init__(self, pointer: str, message: str) -> None:
         self.pointer = pointer
-        self.message = message
-        super().__init__(f"{pointer or '/'}: {message}")
+        super().__init__(message, text=f"{pointer or '/'}: {message}")
 
 
 class NodeKind(enum.StrEnum):

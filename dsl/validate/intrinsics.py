@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from dsl import jsonpath
+from dsl.errors import CodedError
 
 SYNTAX = "ASL-FN-001"
 UNKNOWN = "ASL-FN-002"
@@ -48,8 +49,10 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPABLE = "'{}\\"
 
 
-class IntrinsicSyntaxError(ValueError):
+class IntrinsicSyntaxError(CodedError, ValueError):
     """The text is not one well-formed intrinsic function call."""
+
+    code = "INTRINSIC-SYNTAX"
 
 
 @dataclass

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from dsl.errors import CodedError
+
 __all__ = [
     "Arith",
     "Cmp",
@@ -39,13 +41,12 @@ _MAX_DEPTH = 64
 _MAX_DISJUNCTS = 256
 
 
-class ExpressionError(Exception):
+class ExpressionError(CodedError):
     """An expression that cannot be parsed or resolved; ``message`` says where."""
 
     code = "EXPR"
 
     def __init__(self, message: str) -> None:
-        self.message = message
         super().__init__(message)
 
 
