@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.findings import Finding
-from dsl.validate.catalogue import RULES
+from dsl.validate.rules import RULES
 
 __all__ = ["RULES", "Finding", "is_valid", "validate"]
 

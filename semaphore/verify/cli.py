@@ -31,7 +31,7 @@ class _Reported:
 
 
 def _parser() -> argparse.ArgumentParser:
-    rules = "; ".join(f"{r.id}: {r.statement}" for r in RULES.values())
+    rules = "; ".join(f"{r.id}: {r.text}" for r in RULES.values())
     parser = argparse.ArgumentParser(
         prog="python -m dsl verify",
         description="Prove that every acquired DynamoDB-semaphore lock is released or cleaned up.",

@@ -21,8 +21,8 @@ from moto import mock_aws
 from moto.core.config import default_user_config
 
 from dsl.build import compile_workflow_files
-from semaphore.pattern import Semaphore
 from local.shims import redrive
+from semaphore.pattern import Semaphore
 
 WORKER = "Run Lambda Function With Controlled Concurrency"
 LIMIT = 2

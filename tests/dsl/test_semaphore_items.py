@@ -11,6 +11,7 @@ from dsl import Succeed, Wait, Workflow
 from dsl.errors import InvalidField
 from dsl.iam import required_permissions
 from dsl.jsontext import dumps
+from dsl.validate import validate
 from semaphore.pattern_items import (
     HISTORY_LIMIT,
     RELEASE_FAILED,
@@ -19,7 +20,6 @@ from semaphore.pattern_items import (
     WAIT_TIMEOUT,
     HolderItemSemaphore,
 )
-from dsl.validate import validate
 
 TABLE_ARN = "arn:${AWS_Partition}:dynamodb:${AWS_Region}:${AWS_AccountId}:table/${SF_TableSemaphore}"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 from verify_asl import errors, fixed_seed, ops, rules, state_at, states_of
 
