@@ -214,7 +214,7 @@ class _Compiler:
     def _map_fields(self, state: Map, out: dict[str, Any]) -> None:
         if state.iterator is None:
             raise MissingPart("has no item processor; call .iterate(chain)", state=state.name,
-                                  site=state.site)
+                              site=state.site)
         processor = self.scope(state.iterator)
         if state.legacy_iterator:
             out["Iterator"] = processor
@@ -278,13 +278,13 @@ class _Compiler:
     def _choices(self, state: Choice, out: dict[str, Any], language: QueryLanguage) -> None:
         if not state.rules:
             raise MissingPart("a Choice needs at least one rule; call .when(condition, state)",
-                                  state=state.name, site=state.site)
+                              state=state.name, site=state.site)
         rules = []
-        for condition, target, assign, output in state.rules:
-            rule = self._condition(state, condition, language)
-            _put(rule, "Assign", assign)
-            _put(rule, "Output", output)
-            rule["Next"] = target.name
+        for choice in state.rules:
+            rule = self._condition(state, choice.condition, language)
+            _put(rule, "Assign", choice.assign)
+            _put(rule, "Output", choice.output)
+            rule["Next"] = choice.target.name
             rules.append(rule)
         out["Choices"] = rules
         if state.default is not None:

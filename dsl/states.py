@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from types import EllipsisType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from dsl.conditions import Condition
 from dsl.errors import (
@@ -289,7 +289,7 @@ class _Recovers(State):
 
     def retry(self, errors: Sequence[str] = (ALL_ERRORS,), *, interval: int | None = None,
               max_attempts: int | None = None, backoff: float | None = None,
-              max_delay: int | None = None, jitter: Jitter | None = None) -> _Recovers:
+              max_delay: int | None = None, jitter: Jitter | None = None) -> Self:
         """Add a Retry entry (checked in order, so add the most specific first)."""
         self._check_mutable()
         site = caller_site()
@@ -298,7 +298,7 @@ class _Recovers(State):
         return self
 
     def catch(self, errors: Sequence[str], handler: State | Chain, *, result_path: Any = ...,
-              output: Any = None, assign: JsonObject | None = None) -> _Recovers:
+              output: Any = None, assign: JsonObject | None = None) -> Self:
         """Add a Catch entry: on ``errors`` go to ``handler`` (checked in order)."""
         self._check_mutable()
         site = caller_site()
@@ -373,11 +373,21 @@ class Wait(_InputOutput, _Flows):
                                "timestamp_path", state=self.name, site=self.site)
 
 
+@dataclass(frozen=True)
+class ChoiceRule:
+    """One rule of a Choice: when ``condition`` holds, go to ``target`` (with its Assign and Output)."""
+
+    condition: Condition
+    target: State
+    assign: JsonObject | None = None
+    output: Any = None
+
+
 @dataclass(eq=False, kw_only=True)
 class Choice(_InputOutput):
     """``Choice``: the first rule whose condition holds picks the next state."""
 
-    rules: list[tuple[Condition, State, JsonObject | None, Any]] = field(init=False, default_factory=list)
+    rules: list[ChoiceRule] = field(init=False, default_factory=list)
     default: State | None = field(init=False, default=None)
 
     def when(self, condition: Condition, target: State | Chain, *,
@@ -388,7 +398,7 @@ class Choice(_InputOutput):
             raise InvalidField(f"when() needs a Condition (e.g. Var('$.x') == 1), got "
                                f"{type(condition).__name__}", state=self.name, site=caller_site())
         start = Chain.of(target).start
-        self.rules.append((condition, start, assign, output))
+        self.rules.append(ChoiceRule(condition, start, assign, output))
         self._link(start, caller_site())
         return self
 
@@ -404,7 +414,7 @@ class Choice(_InputOutput):
         return self
 
     def successors(self) -> list[State]:
-        targets = [rule[1] for rule in self.rules]
+        targets = [rule.target for rule in self.rules]
         return targets + ([self.default] if self.default is not None else [])
 
 
