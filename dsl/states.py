@@ -38,7 +38,7 @@ JsonObject = dict[str, Any]
 ALL_ERRORS = "States.ALL"
 
 
-class Scope:
+class WiringScope:
     """A set of states that may transition to each other: the machine, one
     Parallel branch, or one Map iteration. Transitions never cross scopes."""
 
@@ -120,13 +120,13 @@ class _Wiring:
         self.next_site: Site | None = None
         self.end: bool = False
         self.end_site: Site | None = None
-        self.scope: Scope | None = None
+        self.scope: WiringScope | None = None
         self.scope_site: Site | None = None
         self.predecessors: list[tuple[State, Site]] = []
         self.frozen = False
 
 
-def claim(state: State, scope: Scope, site: Site) -> None:
+def claim(state: State, scope: WiringScope, site: Site) -> None:
     """Put ``state`` and everything reachable from it into ``scope``.
 
     Raises :class:`WiringError` when a reachable state already belongs to
@@ -431,7 +431,7 @@ class Parallel(_Results, _Recovers, _Flows):
         for chain in chains:
             start = Chain.of(chain).start
             n = len(self.branches) + 1
-            claim(start, Scope(f"branch {n} of Parallel {self.name!r}", site), site)
+            claim(start, WiringScope(f"branch {n} of Parallel {self.name!r}", site), site)
             self.branches.append(start)
         return self
 
@@ -475,7 +475,7 @@ class Map(_Results, _Recovers, _Flows):
         if self.iterator is not None:
             raise WiringError("the item processor is already set", state=self.name, site=site)
         start = Chain.of(chain).start
-        claim(start, Scope(f"the item processor of Map {self.name!r}", site), site)
+        claim(start, WiringScope(f"the item processor of Map {self.name!r}", site), site)
         object.__setattr__(self, "iterator", start)
         return self
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.errors import InvalidField, caller_site
-from dsl.states import Chain, QueryLanguage, Scope, State, claim
+from dsl.states import Chain, QueryLanguage, State, WiringScope, claim
 
 
 class Workflow:
@@ -32,7 +32,7 @@ class Workflow:
         self.timeout_seconds = timeout_seconds
         self.version = version
         self.checks = frozenset(checks)
-        claim(self.start, Scope(f"workflow {name!r}", self.site), self.site)
+        claim(self.start, WiringScope(f"workflow {name!r}", self.site), self.site)
 
     @property
     def file_name(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.checks import Outcome
+from dsl.document import NESTED_MACHINE_FIELDS
 from dsl.findings import Finding
 from dsl.graph import Graph, Node, build_graph, condition_label
 from dsl.placeholders import find_all
@@ -204,10 +205,7 @@ def placeholder_uses(graph: Graph) -> list[PlaceholderUse]:
 
 def _own_fields(node: Node) -> dict[str, Any]:
     """A state's fields without its nested states (they are listed as states of their own)."""
-    fields = dict(node.state)
-    for key in ("Branches", "Iterator", "ItemProcessor"):
-        fields.pop(key, None)
-    return fields
+    return {key: value for key, value in node.state.items() if key not in NESTED_MACHINE_FIELDS}
 
 
 def _strings(value: Any) -> Iterator[str]:

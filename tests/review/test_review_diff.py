@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dsl.review.diff import (
-    Change,
+    FieldChange,
     SemanticDiff,
     StateRef,
     diff_documents,
@@ -63,9 +63,9 @@ def test_changed_limit_and_added_retry(semaphore: dict[str, Any]) -> None:
     assert (diff.added, diff.removed, diff.renamed, diff.machine) == ((), (), (), ())
     assert [(c.state.name, c.state.where, c.changes) for c in diff.changed] == [
         ("Acquire Lock", IN_GET_LOCK,
-         (Change("field", "Parameters.ExpressionAttributeValues.:limit.N", '"${SF_ConcurrentAccessLimit}"', '"3"'),)),
+         (FieldChange("field", "Parameters.ExpressionAttributeValues.:limit.N", '"${SF_ConcurrentAccessLimit}"', '"3"'),)),
         ("Run Lambda Function With Controlled Concurrency", (Enclosing("Do Work", 1),),
-         (Change("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
+         (FieldChange("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
     ]
 
 
@@ -82,8 +82,8 @@ def test_added_and_removed_states(semaphore: dict[str, Any]) -> None:
     changes = {c.state.name: c.changes for c in diff.changed}
     assert changes == {
         "Check If Lock Already Acquired": (
-            Change("transition", "Choices[0] Next", "Continue Because Lock Was Already Acquired", "Wait to Get Lock"),),
-        "Release Lock": (Change("transition", "Next", "Success State", "Audit"),),
+            FieldChange("transition", "Choices[0] Next", "Continue Because Lock Was Already Acquired", "Wait to Get Lock"),),
+        "Release Lock": (FieldChange("transition", "Next", "Success State", "Audit"),),
     }
 
 
@@ -129,7 +129,7 @@ def test_rename_with_a_changed_target_is_a_rename_and_a_transition_change(semaph
     assert [(o.name, n.name) for o, n in diff.renamed] == [("Wait to Get Lock", "Pause")]
     [entry] = diff.changed
     assert (entry.state.name, entry.renamed_from) == ("Pause", "Wait to Get Lock")
-    assert entry.changes == (Change("transition", "Next", "Acquire Lock", "Get Current Lock Record"),)
+    assert entry.changes == (FieldChange("transition", "Next", "Acquire Lock", "Get Current Lock Record"),)
 
 
 def test_two_equal_candidates_are_not_guessed_as_renames() -> None:
@@ -151,11 +151,11 @@ def test_retry_and_catch_edits_are_matched_by_their_errors(semaphore: dict[str, 
     release["Catch"].append({"ErrorEquals": ["States.ALL"], "Next": "Do Work"})
     [entry] = diff_documents(semaphore, new).changed
     assert entry.changes == (
-        Change("retry", "Retry States.ALL › MaxAttempts", "5", "8"),
-        Change("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
+        FieldChange("retry", "Retry States.ALL › MaxAttempts", "5", "8"),
+        FieldChange("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
                "States.ALL ; DynamoDB.ConditionalCheckFailedException"),
-        Change("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
-        Change("catch", "Catch States.ALL", None, "→ Do Work"),
+        FieldChange("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
+        FieldChange("catch", "Catch States.ALL", None, "→ Do Work"),
     )
 
 
@@ -166,10 +166,10 @@ def test_choice_condition_and_machine_fields(originals: dict[str, Any]) -> None:
     rule = new["States"]["Check If Lock Is Held"]["Choices"][0]
     rule["And"][1]["StringMatches"] = "*T*"
     diff = diff_documents(old, new)
-    assert diff.machine == (Change("field", "TimeoutSeconds", None, "300"),)
+    assert diff.machine == (FieldChange("field", "TimeoutSeconds", None, "300"),)
     [entry] = diff.changed
     # The short form of this long condition is cut before the pattern, so the changed value is shown.
-    assert entry.changes == (Change("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
+    assert entry.changes == (FieldChange("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
 
 
 def test_short_conditions_show_as_conditions() -> None:
@@ -180,8 +180,8 @@ def test_short_conditions_show_as_conditions() -> None:
     new["States"]["C"]["Choices"][0]["NumericLessThan"] = 3
     new["States"]["C"]["Choices"].append({"Variable": "$.ok", "IsPresent": False, "Next": "S"})
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
-                             Change("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
+    assert entry.changes == (FieldChange("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
+                             FieldChange("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
 
 
 def test_list_items_are_compared_one_by_one(originals: dict[str, Any]) -> None:
@@ -190,8 +190,8 @@ def test_list_items_are_compared_one_by_one(originals: dict[str, Any]) -> None:
     new["States"]["GenerateDefaultInput"]["Parameters"]["iterations"] = list(range(1, 101))
     [entry] = diff_documents(old, new).changed
     # The original list has 36 twice and 84 twice (37 and 94 missing).
-    assert entry.changes == (Change("field", "Parameters.iterations[36]", "36", "37"),
-                             Change("field", "Parameters.iterations[93]", "84", "94"))
+    assert entry.changes == (FieldChange("field", "Parameters.iterations[36]", "36", "37"),
+                             FieldChange("field", "Parameters.iterations[93]", "84", "94"))
 
 
 def test_long_values_that_differ_late_stay_distinguishable(originals: dict[str, Any]) -> None:
@@ -237,9 +237,9 @@ def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore:
     the_map["ItemProcessor"] = the_map.pop("Iterator")
     the_map["ItemProcessor"]["ProcessorConfig"] = {"Mode": "INLINE"}
     [entry] = diff_documents(test_run, new).changed
-    assert entry.changes == (Change("field", "ItemProcessor", None, "present"),
-                             Change("field", "Iterator", "present", None),
-                             Change("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
+    assert entry.changes == (FieldChange("field", "ItemProcessor", None, "present"),
+                             FieldChange("field", "Iterator", "present", None),
+                             FieldChange("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
 
     new = copy.deepcopy(semaphore)
     branches = new["States"]["Do Work"]["Branches"]
@@ -250,8 +250,8 @@ def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore:
     assert diff.added == (StateRef("Extra", "Pass", (Enclosing("Do Work", 2),)),)
     assert diff.removed == (StateRef("Here", "Pass", (Enclosing("Do Work", 1),)),)
     [entry] = diff.changed
-    assert entry.changes == (Change("transition", "branch 1 StartAt", "Here", "You"),
-                             Change("field", "branch 2", None, "present"))
+    assert entry.changes == (FieldChange("transition", "branch 1 StartAt", "Here", "You"),
+                             FieldChange("field", "branch 2", None, "present"))
 
 
 def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
@@ -261,6 +261,6 @@ def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
     new["States"]["T"]["Retry"] = [{"ErrorEquals": ["States.ALL"]}]
     new["States"]["T"]["Catch"] = []
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("retry", "Retry States.ALL", None, "×3"),
-                             Change("retry", 'Retry "States.ALL"', "×3", None),
-                             Change("catch", "Catch", '"x"', "[]"))
+    assert entry.changes == (FieldChange("retry", "Retry States.ALL", None, "×3"),
+                             FieldChange("retry", 'Retry "States.ALL"', "×3", None),
+                             FieldChange("catch", "Catch", '"x"', "[]"))

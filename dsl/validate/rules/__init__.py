@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from dsl.document import Machine
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine
 from dsl.validate.rules.base import Options
 
 # One by one, in reading order: the rules are catalogued (and listed) in the order declared.

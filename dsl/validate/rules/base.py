@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.document import Parts
 from dsl.findings import Finding, pointer
 from dsl.rules import Rule
-from dsl.validate.model import Parts
 
 
 @dataclass(frozen=True)

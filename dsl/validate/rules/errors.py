@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from dsl.document import Machine, Parts
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, Parts
 from dsl.validate.rules.base import Options, finding, quoted
 
 PREDEFINED_ERRORS = (

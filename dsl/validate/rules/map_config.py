@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from dsl.document import DocState, Machine
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, State
 from dsl.validate.rules.base import Options, finding, quoted
 
 DISTRIBUTED_ONLY_FIELD = RULES.rule(
@@ -38,7 +38,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
             yield from _reader(state)
 
 
-def _mode(state: State) -> Iterator[Finding]:
+def _mode(state: DocState) -> Iterator[Finding]:
     processor = state.body.get("ItemProcessor")
     config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
     config = config if isinstance(config, dict) else {}
@@ -59,7 +59,7 @@ def _mode(state: State) -> Iterator[Finding]:
                               "(set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED)")
 
 
-def _reader(state: State) -> Iterator[Finding]:
+def _reader(state: DocState) -> Iterator[Finding]:
     reader = state.body.get("ItemReader")
     config: Any = reader.get("ReaderConfig") if isinstance(reader, dict) else None
     if not isinstance(config, dict):

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from dsl import jsonpath
+from dsl.document import DocState, Machine, Parts, choice_rules, walk_values
 from dsl.findings import Finding
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH, PathKind
 from dsl.placeholders import is_placeholder
 from dsl.validate import intrinsics
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, Parts, State, choice_rules, walk_values
 from dsl.validate.rules.base import Options, finding, quoted
 
 MALFORMED_PATH = RULES.rule(
@@ -73,7 +73,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
             yield from _choice_paths(state)
 
 
-def _state_paths(state: State) -> Iterator[Finding]:
+def _state_paths(state: DocState) -> Iterator[Finding]:
     body = state.body
     for key, kind in STATE_PATH_FIELDS.items():
         yield from _path_value(body.get(key), (*state.parts, key), key, kind)
@@ -95,14 +95,14 @@ def _state_paths(state: State) -> Iterator[Finding]:
                                        "ResultPath", RESULT_PATH)
 
 
-def _choice_paths(state: State) -> Iterator[Finding]:
+def _choice_paths(state: DocState) -> Iterator[Finding]:
     for parts, rule in choice_rules(state):
         for key, value in rule.items():
             if key == "Variable" or key.endswith("Path"):
                 yield from _path_value(value, (*parts, key), key, ANY_PATH)
 
 
-def _templates(state: State) -> Iterator[Finding]:
+def _templates(state: DocState) -> Iterator[Finding]:
     places: list[tuple[Parts, Any]] = [((*state.parts, *where), _dig(state.body, where))
                                        for where in TEMPLATE_FIELDS]
     for key in ("Catch", "Choices"):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dsl.document import Machine, walk_values
 from dsl.findings import Finding
 from dsl.placeholders import find_all
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, walk_values
 from dsl.validate.rules.base import Options, finding
 
 PLACEHOLDER_LEFT = RULES.rule(

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from dsl.document import NESTED_MACHINE_FIELDS, DocState, Machine, walk_values
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import NESTED_MACHINE_FIELDS, Machine, State, walk_values
 from dsl.validate.rules.base import Options, finding, quoted
 
 JSONATA_IN_JSONPATH = RULES.rule(
@@ -31,13 +31,13 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
         yield from (_jsonata_state(state) if state.jsonata else _jsonpath_state(state))
 
 
-def _strings(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _strings(state: DocState) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for parts, value in walk_values(state.body, state.parts, skip_keys=NESTED_MACHINE_FIELDS):
         if isinstance(value, str) and parts[-1] != "Comment":
             yield parts, value
 
 
-def _jsonpath_state(state: State) -> Iterator[Finding]:
+def _jsonpath_state(state: DocState) -> Iterator[Finding]:
     for parts, text in _strings(state):
         stripped = text.strip()
         if stripped.startswith("{%") and stripped.endswith("%}"):
@@ -46,7 +46,7 @@ def _jsonpath_state(state: State) -> Iterator[Finding]:
                           "set \"QueryLanguage\": \"JSONata\" on the state or use a path (key.$)")
 
 
-def _jsonata_state(state: State) -> Iterator[Finding]:
+def _jsonata_state(state: DocState) -> Iterator[Finding]:
     for parts, text in _strings(state):
         opens, closes = text.startswith("{%"), text.endswith("%}")
         if not (opens or closes):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dsl.document import DocScope, DocState, Machine, Parts
 from dsl.findings import Finding, pointer
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, Parts, Scope, State
 from dsl.validate.rules.base import Options, finding, quoted
 
 MISSING_START = RULES.rule(
@@ -33,7 +33,7 @@ NO_END = RULES.rule(
 
 def check(machine: Machine, options: Options) -> Iterator[Finding]:
     """All reference findings for ``machine``."""
-    first: dict[str, State] = {}
+    first: dict[str, DocState] = {}
     for state in machine.states:
         earlier = first.setdefault(state.name, state)
         if earlier is not state:
@@ -41,14 +41,14 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
                           f"state name {quoted(state.name)} is already used at {pointer(*earlier.parts)}; "
                           "state names must be unique across the whole machine")
     home = {name: state.scope for name, state in first.items()}
-    by_scope: dict[Parts, list[State]] = {}
+    by_scope: dict[Parts, list[DocState]] = {}
     for state in machine.states:
         by_scope.setdefault(state.scope.parts, []).append(state)
     for scope in machine.scopes:
         yield from _check_scope(scope, by_scope.get(scope.parts, []), home)
 
 
-def _check_scope(scope: Scope, states: list[State], home: dict[str, Scope]) -> Iterator[Finding]:
+def _check_scope(scope: DocScope, states: list[DocState], home: dict[str, DocScope]) -> Iterator[Finding]:
     names = scope.states
     start = scope.body.get("StartAt")
     if isinstance(start, str) and start not in names:
@@ -78,7 +78,7 @@ def _check_scope(scope: Scope, states: list[State], home: dict[str, Scope]) -> I
                       "add End: true, a Succeed state or a Fail state")
 
 
-def transitions_of(state: State) -> Iterator[tuple[Parts, str]]:
+def transitions_of(state: DocState) -> Iterator[tuple[Parts, str]]:
     """(location, target name) of every transition a state declares."""
     body = state.body
     for key in ("Next", "Default"):
@@ -92,7 +92,7 @@ def transitions_of(state: State) -> Iterator[tuple[Parts, str]]:
                     yield (*state.parts, key, index, "Next"), entry["Next"]
 
 
-def _missing(target: str, scope: Scope, home: dict[str, Scope]) -> str:
+def _missing(target: str, scope: DocScope, home: dict[str, DocScope]) -> str:
     other = home.get(target)
     if other is not None and other is not scope:
         return (f"state {quoted(target)} is in {other.describe()}, not in {scope.describe()}; "
@@ -111,5 +111,5 @@ def _reachable(start: str, edges: dict[str, list[str]]) -> set[str]:
     return reached
 
 
-def _is_terminal(state: State) -> bool:
+def _is_terminal(state: DocState) -> bool:
     return state.type in ("Succeed", "Fail") or state.body.get("End") is True

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from dsl.document import DocState, Machine, Parts, choice_rules
 from dsl.findings import Finding
 from dsl.placeholders import is_placeholder
 from dsl.validate import timestamps
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine, Parts, State, choice_rules
 from dsl.validate.rules.base import Options, finding, quoted
 
 HEARTBEAT_NOT_BELOW_TIMEOUT = RULES.rule(
@@ -38,7 +38,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
             yield from _choice_timestamps(state)
 
 
-def _heartbeat(state: State) -> Iterator[Finding]:
+def _heartbeat(state: DocState) -> Iterator[Finding]:
     timeout, heartbeat = state.body.get("TimeoutSeconds"), state.body.get("HeartbeatSeconds")
     if isinstance(timeout, int) and isinstance(heartbeat, int) and not isinstance(timeout, bool) \
             and not isinstance(heartbeat, bool) and heartbeat >= timeout:
@@ -47,7 +47,7 @@ def _heartbeat(state: State) -> Iterator[Finding]:
                       f"in state {quoted(state.name)}")
 
 
-def _choice_timestamps(state: State) -> Iterator[Finding]:
+def _choice_timestamps(state: DocState) -> Iterator[Finding]:
     for parts, rule in choice_rules(state):
         for key in sorted(TIMESTAMP_OPERATORS & rule.keys()):
             yield from _timestamp(rule[key], (*parts, key), key)

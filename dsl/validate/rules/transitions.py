@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dsl.document import Machine
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
-from dsl.validate.model import Machine
 from dsl.validate.rules.base import Options, finding, quoted
 
 NEXT_AND_END = RULES.rule(

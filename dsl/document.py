@@ -1,6 +1,7 @@
-"""The states of an ASL document, found without recursion.
+"""The tolerant ASL reader: every scope and state of a document with its JSON Pointer parts.
 
-The semantic rules work on this flat view: every scope (the top level, each
+It reads any document, valid or not, without recursion. The validator's semantic rules work on
+this flat view: every scope (the top level, each
 Parallel branch, each Map's ItemProcessor or Iterator) and every state with its
 location and effective query language. The document may be schema-invalid, so
 nothing here assumes a field has the right type; it only skips what it cannot use.
@@ -20,7 +21,7 @@ Parts = tuple[Part, ...]
 
 
 @dataclass(frozen=True)
-class Scope:
+class DocScope:
     """One state machine: the top level, a Parallel branch, or a Map's processor."""
 
     parts: Parts
@@ -42,13 +43,13 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class State:
+class DocState:
     """One state object with where it is and how it is evaluated."""
 
     name: str
     parts: Parts
     body: dict[str, Any]
-    scope: Scope
+    scope: DocScope
     jsonata: bool
 
     @property
@@ -64,14 +65,14 @@ class Machine:
 
     doc: dict[str, Any]
     jsonata_default: bool
-    scopes: list[Scope] = field(default_factory=list)
-    states: list[State] = field(default_factory=list)
+    scopes: list[DocScope] = field(default_factory=list)
+    states: list[DocState] = field(default_factory=list)
 
 
-def build(doc: dict[str, Any]) -> Machine:
+def read(doc: dict[str, Any]) -> Machine:
     """Find every scope and state of ``doc``."""
     machine = Machine(doc, doc.get("QueryLanguage") == "JSONata")
-    pending: deque[Scope] = deque([Scope((), doc, None)])
+    pending: deque[DocScope] = deque([DocScope((), doc, None)])
     while pending:
         scope = pending.popleft()
         machine.scopes.append(scope)
@@ -80,25 +81,25 @@ def build(doc: dict[str, Any]) -> Machine:
                 continue
             language = body.get("QueryLanguage")
             jsonata = language == "JSONata" or (language is None and machine.jsonata_default)
-            state = State(name, (*scope.parts, "States", name), body, scope, jsonata)
+            state = DocState(name, (*scope.parts, "States", name), body, scope, jsonata)
             machine.states.append(state)
             pending.extend(child_scopes(state))
     return machine
 
 
-def child_scopes(state: State) -> list[Scope]:
+def child_scopes(state: DocState) -> list[DocScope]:
     """The nested state machines of a Parallel or Map state."""
-    found: list[Scope] = []
+    found: list[DocScope] = []
     branches = state.body.get("Branches")
     if state.type == "Parallel" and isinstance(branches, list):
         for index, branch in enumerate(branches):
             if isinstance(branch, dict):
-                found.append(Scope((*state.parts, "Branches", index), branch, state.name))
+                found.append(DocScope((*state.parts, "Branches", index), branch, state.name))
     if state.type == "Map":
         for key in ("ItemProcessor", "Iterator"):
             processor = state.body.get(key)
             if isinstance(processor, dict):
-                found.append(Scope((*state.parts, key), processor, state.name))
+                found.append(DocScope((*state.parts, key), processor, state.name))
     return found
 
 
@@ -123,7 +124,7 @@ def walk_values(value: Any, parts: Parts, *, skip_keys: frozenset[str] = frozens
             stack.extend(reversed([((*where, index), child, False) for index, child in enumerate(node)]))
 
 
-def choice_rules(state: State) -> Iterator[tuple[Parts, dict[str, Any]]]:
+def choice_rules(state: DocState) -> Iterator[tuple[Parts, dict[str, Any]]]:
     """Every Choice rule of a Choice state, nested And/Or/Not rules included."""
     choices = state.body.get("Choices")
     pending: list[tuple[Parts, Any]] = (
