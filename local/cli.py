@@ -8,7 +8,8 @@ from pathlib import Path
 from rich.console import Console
 
 from deployer.errors import DeployError
-from local.run import DRIVERS, LocalRunError, run_local
+from local.report import RunSettings
+from local.run import DRIVERS, LocalRunError, StackOptions, run_local
 
 PROG = "deploy.py --local"
 TEST_MACHINE_EXECUTIONS = 100
@@ -49,10 +50,13 @@ def main(argv: list[str]) -> int:
     err = Console(stderr=True, highlight=False)
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
     try:
+        # 0 is refused by run_local like any other count below 1, not taken for "the default".
+        requested = TEST_MACHINE_EXECUTIONS if args.executions is None else args.executions
         report = run_local(
-            args.executions or TEST_MACHINE_EXECUTIONS, args.limit, args.work_seconds, args.failure_rate, args.seed,
-            driver=driver, out_dir=args.out, console=console, timeout=args.timeout, prefix=args.prefix,
-            lock_name=args.lock_name)
+            RunSettings(requested=requested, limit=args.limit, work_seconds=args.work_seconds,
+                        failure_rate=args.failure_rate, seed=args.seed, driver=driver),
+            stack=StackOptions(prefix=args.prefix, lock_name=args.lock_name),
+            out_dir=args.out, console=console, timeout=args.timeout)
     except (LocalRunError, DeployError) as exc:
         err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
         return 2
