@@ -15,7 +15,7 @@ from typing import Any
 from dsl.checks import Outcome, Subject
 from dsl.review.markdown import code
 from semaphore import LOCK_CHECK
-from semaphore.verify import uses_lock, verify
+from semaphore.verify import acquired_locks, uses_lock, verify
 
 __all__ = ["CHECKS", "COMMANDS", "LOCK_CHECK", "LockCheck", "cleanup_context"]
 
@@ -58,8 +58,13 @@ class LockCheck:
         return self.name in subject.declared or uses_lock(subject.document)
 
     def run(self, subject: Subject) -> Outcome:
-        """Verify ``subject`` with the cleanup workflow and rule the same build writes."""
-        cleanup, rule = cleanup_context(subject.file_name, subject.documents)
+        """Verify ``subject`` with the cleanup workflow and rule the same build writes.
+
+        They are given (and named in the summary) only for a workflow that acquires a lock: the
+        verifier reads them to prove an acquired slot is cleaned up, and for nothing else.
+        """
+        cleanup, rule = (cleanup_context(subject.file_name, subject.documents) if acquired_locks(subject.document)
+                         else (None, None))
         cleanup_name = rule["Target"] if rule is not None else None
         findings = verify(subject.document, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name,
                           declared=self.name in subject.declared)

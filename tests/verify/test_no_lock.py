@@ -12,7 +12,7 @@ from typing import Any
 from dsl.checks import Subject, run_checks
 from dsl.review import render_summary
 from semaphore.checks import CHECKS, LockCheck
-from semaphore.verify import uses_lock, verify
+from semaphore.verify import acquired_locks, uses_lock, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = Path(__file__).parent / "fixtures" / "inventory.asl.json"
@@ -62,3 +62,15 @@ def test_a_workflow_that_asks_for_the_lock_check_gets_it() -> None:
     subject = Subject("inventory", "inventory.asl.json", {"inventory.asl.json": _inventory()}, frozenset({"lock"}))
     [outcome] = run_checks(CHECKS, subject)
     assert {f.rule for f in outcome.findings} == {"LOCK-UNDERFLOW", "LOCK-OWNER"}
+
+
+def test_summaries_name_the_cleanup_workflow_only_where_the_verifier_read_it() -> None:
+    # The verifier reads the cleanup workflow and rule to prove an acquired slot is cleaned up; a
+    # workflow that acquires nothing (the reconciler, the test run) was not checked with them.
+    generated = ROOT / "generated"
+    seen = {}
+    for path in sorted(generated.glob("*.asl.json")):
+        summary = (generated / path.name.replace(".asl.json", ".md")).read_text(encoding="utf-8")
+        seen[path.name] = "checked together with the cleanup workflow" in summary
+        assert seen[path.name] == bool(acquired_locks(json.loads(path.read_text(encoding="utf-8")))), path.name
+    assert seen["dynamodb-semaphore.asl.json"] and not seen["dynamodb-semaphore-reconciler.asl.json"]
