@@ -132,6 +132,9 @@ def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Out
             summary = check_and_summarise(item.name, item.file_name, documents, checks=plugins.checks,
                                           declared=item.checks)
             outputs.append(Output(summary_name(item), summary))
+            settings = item.settings()
+            if settings is not None:
+                outputs.append(Output(item.settings_file, dumps(settings)))
     outputs.sort(key=lambda o: o.file_name)
     texts = {o.file_name: o.text for o in outputs}
     digest = stamp.inputs_digest(definitions, extra=plugins.sources)

@@ -60,7 +60,7 @@ class DocState:
 
 
 @dataclass(frozen=True)
-class Machine:
+class Document:
     """The whole document as scopes and states, in document order."""
 
     doc: dict[str, Any]
@@ -69,9 +69,9 @@ class Machine:
     states: list[DocState] = field(default_factory=list)
 
 
-def read(doc: dict[str, Any]) -> Machine:
+def read(doc: dict[str, Any]) -> Document:
     """Find every scope and state of ``doc``."""
-    machine = Machine(doc, doc.get("QueryLanguage") == "JSONata")
+    machine = Document(doc, doc.get("QueryLanguage") == "JSONata")
     pending: deque[DocScope] = deque([DocScope((), doc, None)])
     while pending:
         scope = pending.popleft()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from dsl.document import Machine
+from dsl.document import Document
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options
@@ -30,7 +30,7 @@ from dsl.validate.rules import map_config
 from dsl.validate.rules import placeholders
 # isort: on
 
-Check = Callable[[Machine, Options], Iterator[Finding]]
+Check = Callable[[Document, Options], Iterator[Finding]]
 
 MODULES = (references, transitions, errors, paths, query_language, timing, map_config, placeholders)
 CHECKS: tuple[Check, ...] = tuple(module.check for module in MODULES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from dsl.document import Machine, Parts
+from dsl.document import Document, Parts
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -27,7 +27,7 @@ UNKNOWN_STATES_ERROR = RULES.rule(
     docs="https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html")
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for the ErrorEquals lists of every Retrier and Catcher."""
     for state in machine.states:
         for key in ("Retry", "Catch"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dsl.document import DocState, Machine
+from dsl.document import DocState, Document
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -30,7 +30,7 @@ DISTRIBUTED_ONLY = (
 CSV_FIELDS = ("CSVHeaderLocation", "CSVHeaders", "CSVDelimiter")
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Map configuration findings."""
     for state in machine.states:
         if state.type == "Map":

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dsl import jsonpath
-from dsl.document import DocState, Machine, Parts, choice_rules, walk_values
+from dsl.document import DocState, Document, Parts, choice_rules, walk_values
 from dsl.findings import Finding
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH, PathKind
 from dsl.placeholders import is_placeholder
@@ -62,7 +62,7 @@ TEMPLATE_FIELDS = (
 )
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Path, template and intrinsic findings for every JSONPath state."""
     for state in machine.states:
         if state.jsonata:

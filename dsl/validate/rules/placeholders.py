@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dsl.document import Machine, walk_values
+from dsl.document import Document, walk_values
 from dsl.findings import Finding
 from dsl.placeholders import find_all
 from dsl.validate.catalogue import RULES
@@ -23,7 +23,7 @@ PLACEHOLDER_LEFT = RULES.rule(
     docs="")
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """In strict mode, one finding per string that holds placeholders."""
     if not options.strict:
         return

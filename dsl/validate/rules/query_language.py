@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from dsl.document import NESTED_MACHINE_FIELDS, DocState, Machine, walk_values
+from dsl.document import NESTED_MACHINE_FIELDS, DocState, Document, walk_values
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -25,7 +25,7 @@ MALFORMED_JSONATA = RULES.rule(
     docs="https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html")
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Query-language findings for every state."""
     for state in machine.states:
         yield from (_jsonata_state(state) if state.jsonata else _jsonpath_state(state))

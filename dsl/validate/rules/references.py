@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dsl.document import DocScope, DocState, Machine, Parts
+from dsl.document import DocScope, DocState, Document, Parts
 from dsl.findings import Finding, pointer
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -31,7 +31,7 @@ NO_END = RULES.rule(
     docs="https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html")
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """All reference findings for ``machine``."""
     first: dict[str, DocState] = {}
     for state in machine.states:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dsl.document import DocState, Machine, Parts, choice_rules
+from dsl.document import DocState, Document, Parts, choice_rules
 from dsl.findings import Finding
 from dsl.placeholders import is_placeholder
 from dsl.validate import timestamps
@@ -27,7 +27,7 @@ TIMESTAMP_OPERATORS = frozenset({
 })
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Timeout and timestamp findings."""
     for state in machine.states:
         if state.type == "Task":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dsl.document import Machine
+from dsl.document import Document
 from dsl.findings import Finding
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -21,7 +21,7 @@ NEITHER_NEXT_NOR_END = RULES.rule(
 NEEDS_NEXT_OR_END = frozenset({"Pass", "Task", "Wait", "Parallel", "Map"})
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Next/End findings for every state that must say where to go."""
     for state in machine.states:
         if state.type not in NEEDS_NEXT_OR_END:
