@@ -94,7 +94,7 @@ def _quote(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Call(Code):
+class CallExpr(Code):
     """``func(arg, ..., key=value, ...)``."""
 
     func: str
@@ -144,7 +144,7 @@ class Method(Code):
         inner = indent + INDENT
         out = ["(", *render(head, inner)]
         for link in reversed(links):
-            call = Call(f".{link.name}", link.args, link.kwargs)
+            call = CallExpr(f".{link.name}", link.args, link.kwargs)
             out += render(call, inner)
         return [*out, indent + ")"]
 

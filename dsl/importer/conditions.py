@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.conditions import Var
-from dsl.importer.code import Call, Code, Operators, Paren, Prefix, Str, Tuple, literal
+from dsl.importer.code import (
+    CallExpr,
+    Code,
+    Operators,
+    Paren,
+    Prefix,
+    Str,
+    Tuple,
+    literal,
+)
 from dsl.importer.values import Imports, jsonata_expression
 
 _OPERATORS = {"Equals": "==", "LessThan": "<", "LessThanEquals": "<=", "GreaterThan": ">",
@@ -50,7 +59,7 @@ class Conditions:
             if expression is None:
                 raise Unsupported("Condition is not written '{% expression %}' (the only form the "
                                   "DSL writes)")
-            return Call(f"{self.imports.name('Condition')}.jsonata", (Str(expression),))
+            return CallExpr(f"{self.imports.name('Condition')}.jsonata", (Str(expression),))
         if set(rule) in ({"And"}, {"Or"}):
             kind = next(iter(rule))
             parts = rule[kind]
@@ -59,12 +68,12 @@ class Conditions:
             codes = tuple(self.condition(part) for part in parts)
             nested = any(isinstance(part, dict) and kind in part for part in parts)
             if len(codes) < 2 or nested:  # '&' / '|' would flatten or need two operands
-                return Call(self.imports.name(kind), (Tuple(codes),))
+                return CallExpr(self.imports.name(kind), (Tuple(codes),))
             return Operators("&" if kind == "And" else "|", tuple(_operand(c) for c in codes))
         if set(rule) == {"Not"}:
             inner = rule["Not"]
             if isinstance(inner, dict) and set(inner) == {"Not"}:
-                return Call(self.imports.name("Not"), (Tuple((self.condition(inner),)),))
+                return CallExpr(self.imports.name("Not"), (Tuple((self.condition(inner),)),))
             negated = self._not_equals(inner)
             if negated is not None:
                 return negated
@@ -77,7 +86,7 @@ class Conditions:
             raise Unsupported(f"a comparison needs Variable and one operator, got {sorted(rule)}")
         operator = next(k for k in rule if k != "Variable")
         value = rule[operator]
-        var = Call(self.imports.name("Var"), (Str(rule["Variable"]),))
+        var = CallExpr(self.imports.name("Var"), (Str(rule["Variable"]),))
         symbol = _symbol(operator, value)
         if symbol is not None:
             return Operators(symbol, (var, literal(value)))
@@ -87,7 +96,7 @@ class Conditions:
             return _method(var, snake(operator), *(() if value else (literal(False),)))
         if _known(operator) and isinstance(value, (str, int, float, bool)):
             return _method(var, snake(operator), literal(value))
-        return Call(self.imports.name("Compare"), (Str(rule["Variable"]), Str(operator), literal(value)))
+        return CallExpr(self.imports.name("Compare"), (Str(rule["Variable"]), Str(operator), literal(value)))
 
     def _not_equals(self, inner: Any) -> Code | None:
         """``Var(...) != value`` for the Not of an Equals that ``==`` would write."""
@@ -96,7 +105,7 @@ class Conditions:
         operator = next((k for k in inner if k != "Variable"), "")
         if _symbol(operator, inner[operator]) != "==":
             return None
-        var = Call(self.imports.name("Var"), (Str(inner["Variable"]),))
+        var = CallExpr(self.imports.name("Var"), (Str(inner["Variable"]),))
         return Operators("!=", (var, literal(inner[operator])))
 
 
@@ -116,7 +125,7 @@ def _known(operator: str) -> bool:
 
 
 def _method(var: Code, name: str, *args: Code) -> Code:
-    return Call(f"{var.flat()}.{name}", args)
+    return CallExpr(f"{var.flat()}.{name}", args)
 
 
 def _operand(code: Code) -> Code:

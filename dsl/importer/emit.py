@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.importer.code import (
-    Call,
+    CallExpr,
     Code,
     List,
     Method,
@@ -98,7 +98,7 @@ class _Emitter:
         if self.module.express:
             keywords.append(("type", Str("EXPRESS")))
         constant = self.namer.constant(self.module.workflow_name)
-        workflow = Call(self.imports.name("Workflow"), (Str(self.module.workflow_name), start),
+        workflow = CallExpr(self.imports.name("Workflow"), (Str(self.module.workflow_name), start),
                         tuple(keywords))
         self.blocks.append(["", *render(workflow, prefix=f"{constant} = ")])
         return self._layout()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dsl.importer.code import Call, Code, Raw, Str, literal
+from dsl.importer.code import CallExpr, Code, Raw, Str, literal
 from dsl.importer.conditions import Unsupported
 from dsl.importer.integrations import find_helper
 from dsl.importer.values import Values
@@ -113,7 +113,7 @@ def constructor(name: str, state: dict[str, Any], values: Values, *, jsonata_sta
         func = f"{helper.helper.module}.{helper.helper.function}"
     else:
         func = values.imports.name(kind)
-    return Call(func, (Str(name),), tuple(keywords))
+    return CallExpr(func, (Str(name),), tuple(keywords))
 
 
 def _request_value(values: Values, value: Any, dynamic: bool, special: Callable[[Any], Code | None] | None,
@@ -156,6 +156,6 @@ def _dynamodb_values(values: Values) -> Callable[[Any], Code | None]:
         else:
             argument = Str(item)
         values.imports.module("dynamodb")
-        return Call(f"dynamodb.{kind}", (argument,))
+        return CallExpr(f"dynamodb.{kind}", (argument,))
 
     return render

@@ -23,7 +23,7 @@ SERVERLESS = "AWS::Serverless::StateMachine"
 
 
 @dataclass(frozen=True)
-class Machine:
+class TemplateMachine:
     """One state machine found in a template."""
 
     logical_id: str
@@ -38,9 +38,9 @@ def is_template(document: dict[str, Any]) -> bool:
 
 
 def machines(template: dict[str, Any], source: str, folder: Path,
-             read_file: Callable[[Path], Any]) -> list[Machine | SourceError]:
+             read_file: Callable[[Path], Any]) -> list[TemplateMachine | SourceError]:
     """Each state machine of ``template``, or the error that keeps it out."""
-    found: list[Machine | SourceError] = []
+    found: list[TemplateMachine | SourceError] = []
     for logical_id, resource in template["Resources"].items():
         if not isinstance(resource, dict) or resource.get("Type") not in (STEP_FUNCTIONS, SERVERLESS):
             continue
@@ -55,7 +55,7 @@ def machines(template: dict[str, Any], source: str, folder: Path,
 
 
 def _machine(logical_id: str, resource: dict[str, Any], where: str, folder: Path,
-             read_file: Callable[[Path], Any]) -> Machine:
+             read_file: Callable[[Path], Any]) -> TemplateMachine:
     properties = resource.get("Properties") or {}
     if not isinstance(properties, dict):
         raise SourceError(where, "Properties is not an object")
@@ -84,7 +84,7 @@ def _machine(logical_id: str, resource: dict[str, Any], where: str, folder: Path
     if not isinstance(document, dict):
         raise SourceError(where, "the definition is not an object")
     machine_type = properties.get("Type" if serverless else "StateMachineType")
-    return Machine(logical_id, name, document, machine_type == "EXPRESS")
+    return TemplateMachine(logical_id, name, document, machine_type == "EXPRESS")
 
 
 def _string(value: Any, where: str) -> str:

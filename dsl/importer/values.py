@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dsl.importer.code import Call, Code, Dict, List, Raw, Str, literal
+from dsl.importer.code import CallExpr, Code, Dict, List, Raw, Str, literal
 from dsl.paths import Context, Intrinsic, P, States, is_path, jsonata
 from dsl.validate import intrinsics
 
@@ -63,7 +63,7 @@ class Values:
         if jsonata_strings and isinstance(value, str):
             expression = jsonata_expression(value)
             if expression is not None:
-                return Call(self.imports.name("jsonata"), (Str(expression),))
+                return CallExpr(self.imports.name("jsonata"), (Str(expression),))
         return literal(value)
 
     def payload(self, value: Any, *, special: Callable[[Any], Code | None] | None = None) -> Code:
@@ -103,7 +103,7 @@ class Values:
         if text in _CONTEXT:
             self.imports.name("Context")
             return Raw(_CONTEXT[text])
-        return Call(self.imports.name("P"), (Str(text),))
+        return CallExpr(self.imports.name("P"), (Str(text),))
 
     def intrinsic(self, text: str) -> Code | None:
         """The builder calls for an intrinsic, or None unless they print exactly ``text``."""
@@ -153,7 +153,7 @@ def _build(call: intrinsics.Call) -> Built | None:
         return None
     if not isinstance(value, Intrinsic):
         return None
-    return value, Call(f"States.{builder}", tuple(codes)), names
+    return value, CallExpr(f"States.{builder}", tuple(codes)), names
 
 
 def _argument(argument: intrinsics.Argument) -> Built | None:
@@ -162,7 +162,7 @@ def _argument(argument: intrinsics.Argument) -> Built | None:
     if argument.kind == "path":
         if argument.value in _CONTEXT:
             return P(argument.value), Raw(_CONTEXT[argument.value]), {"Context"}
-        return P(argument.value), Call("P", (Str(argument.value),)), {"P"}
+        return P(argument.value), CallExpr("P", (Str(argument.value),)), {"P"}
     if argument.kind == "string":
         return argument.value, Str(argument.value), set()
     if argument.kind == "number":

@@ -130,8 +130,8 @@ def test_stdin_and_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert build_module(module)["States"]["W"]["Timestamp"] == "2026-01-01T00:00:00Z"
 
 
-def test_seed_builds_with_verify_reporting_only(tmp_path: Path) -> None:
-    """The original sample's lock defects block a build; --verify-report-only reports them."""
+def test_seed_builds_with_checks_reporting_only(tmp_path: Path) -> None:
+    """The original sample's lock defects block a build; --checks-report-only reports them."""
     need_seed()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-m", "dsl", "import", *map(str, SEED_FILES), "--out",
@@ -141,10 +141,10 @@ def test_seed_builds_with_verify_reporting_only(tmp_path: Path) -> None:
     refused = subprocess.run(build, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     assert refused.returncode == 1 and "LOCK-" in refused.stderr
     assert not (tmp_path / "gen").exists()
-    reported = subprocess.run([*build, "--verify-report-only"], cwd=REPO, env=env, capture_output=True,
+    reported = subprocess.run([*build, "--checks-report-only"], cwd=REPO, env=env, capture_output=True,
                               text=True, check=False)
     assert reported.returncode == 0, reported.stderr
-    assert "build: verify (not blocking, --verify-report-only): dynamodb-semaphore.asl.json:" in reported.stderr
+    assert "build: check (not blocking, --checks-report-only): dynamodb-semaphore.asl.json:" in reported.stderr
     for path in SEED_FILES:
         assert same(load(tmp_path / "gen" / path.name), load(path)), path.name
 
@@ -155,7 +155,7 @@ def test_corpus_and_generated_build_through_the_real_build(tmp_path: Path) -> No
     subprocess.run([sys.executable, "-m", "dsl", "import", *map(str, GENERATED + CORPUS), "--out",
                     str(tmp_path / "defs")], cwd=REPO, check=True, env=env, capture_output=True)
     built = subprocess.run([sys.executable, "-m", "dsl", "build", "--definitions", str(tmp_path / "defs"),
-                            "--out", str(tmp_path / "gen"), "--verify-report-only"], cwd=REPO, env=env,
+                            "--out", str(tmp_path / "gen"), "--checks-report-only"], cwd=REPO, env=env,
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
     for path in GENERATED + CORPUS:

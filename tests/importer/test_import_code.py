@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from dsl.importer.code import WIDTH, Call, Str, render
+from dsl.importer.code import WIDTH, CallExpr, Str, render
 
 
 @pytest.mark.parametrize(("text", "fits"), [
@@ -17,7 +17,7 @@ from dsl.importer.code import WIDTH, Call, Str, render
     ("x" * 300, False),  # no space to split at: one long literal
 ])
 def test_strings_survive_rendering(text: str, fits: bool) -> None:
-    lines = render(Call("f", (), (("comment", Str(text)),)), prefix="x = ")
+    lines = render(CallExpr("f", (), (("comment", Str(text)),)), prefix="x = ")
     assert all(len(line) <= WIDTH for line in lines) == fits
     call = ast.parse("\n".join(lines)).body[0].value  # type: ignore[attr-defined]
     assert ast.literal_eval(call.keywords[0].value) == text
