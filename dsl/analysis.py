@@ -33,6 +33,9 @@ def check_and_summarise(name: str, file_name: str, documents: dict[str, dict[str
     doc = documents[file_name]
     cleanup, rule = cleanup_context(file_name, documents)
     problems = [f.line(file_name) for f in validate(doc) if f.severity == "error"]
+    if problems:
+        # Verification and the summary's graph assume a document the schema accepts.
+        raise AnalysisFailed("; ".join(problems))
     cleanup_name = rule["Target"] if rule else None
     where = {"": file_name, "cleanup": cleanup_name, "rule": "the cleanup rule"}
     findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name)

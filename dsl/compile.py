@@ -17,11 +17,13 @@ from dsl.errors import (
     BadPath,
     DuplicateStateName,
     EndNextConflict,
+    InvalidField,
     NameTooLong,
     QueryLanguageMismatch,
     UnknownTransition,
     UnreachableState,
 )
+from dsl.fields import static_json_problem
 from dsl.paths import Intrinsic, P, is_path, is_reference_path
 from dsl.states import (
     Catcher,
@@ -151,6 +153,7 @@ class _Compiler:
             self._transition(state, out, implicit_end)
         if isinstance(state, Choice):
             self._choices(state, out, language)
+        _check_static(state, out)
         return out
 
     def _language(self, state: State) -> QueryLanguage:
@@ -189,6 +192,9 @@ class _Compiler:
             _put(out, "Cause", state.cause)
             _put(out, "CausePath", self._ref(state, "CausePath", state.cause_path))
         elif isinstance(state, Parallel):
+            if not state.branches:
+                raise InvalidField("a Parallel needs at least one branch; call .branch(chain, ...)",
+                                   state=state.name, site=state.site)
             out["Branches"] = [self.scope(start) for start in state.branches]
         elif isinstance(state, Map):
             self._map_fields(state, out)
@@ -337,6 +343,23 @@ class _Compiler:
             raise BadPath(f"{field} {value!r} is not a reference path (expected e.g. '$.a.b' with "
                           "no wildcards or filters)", state=state.name, site=state.site)
         return str(value)
+
+
+def _check_static(state: State, out: dict[str, Any]) -> None:
+    """Refuse values the document would hold as they are but that are not plain JSON."""
+    for key, value in out.items():
+        problem = static_json_problem(value)
+        if problem is None:
+            continue
+        if key == "Result" and problem.startswith("the path"):
+            hint = ("Result is static; to build this state's output from its input, use "
+                    "parameters={...}, where P(...) values are read")
+        elif problem.startswith("the path"):
+            hint = (f"{key} is written as is, so a path there is never read; paths belong in "
+                    "parameters=, result_selector= or item_selector=")
+        else:
+            hint = f"{key} must be plain JSON"
+        raise BadPath(f"{key} holds {problem}: {hint}", state=state.name, site=state.site)
 
 
 def _comparisons(condition: Condition) -> list[Compare]:

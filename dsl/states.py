@@ -30,6 +30,7 @@ from dsl.errors import (
     WiringError,
     caller_site,
 )
+from dsl.fields import RETRY_FIELDS, STATE_FIELDS, check_field
 
 QueryLanguage = Literal["JSONPath", "JSONata"]
 Jitter = Literal["FULL", "NONE"]
@@ -72,6 +73,8 @@ class State:
             raise FrozenError(f"cannot set {key!r}: the workflow was already built; "
                               "build a new state instead", state=self.name, site=caller_site(),
                               other=self.site)
+        # Every field is checked as it is set: by the generated __init__ and by later assignments.
+        check_field(STATE_FIELDS, key, value, state=self.__dict__.get("name"), site=caller_site())
         object.__setattr__(self, key, value)
 
     # -- wiring -----------------------------------------------------------
@@ -294,6 +297,9 @@ class _Recovers(State):
         self._check_mutable()
         site = caller_site()
         names = _error_list(self, errors, self.retriers, "Retry", site)
+        for key, value in (("interval", interval), ("max_attempts", max_attempts), ("backoff", backoff),
+                           ("max_delay", max_delay), ("jitter", jitter)):
+            check_field(RETRY_FIELDS, key, value, state=self.name, site=site)
         self.retriers.append(Retrier(names, interval, max_attempts, backoff, max_delay, jitter, site))
         return self
 
@@ -303,6 +309,7 @@ class _Recovers(State):
         self._check_mutable()
         site = caller_site()
         names = _error_list(self, errors, self.catchers, "Catch", site)
+        check_field(STATE_FIELDS, "assign", assign, state=self.name, site=site)
         target = Chain.of(handler).start
         self.catchers.append(Catcher(names, target, result_path, output, assign, site))
         self._link(target, site)
@@ -387,6 +394,7 @@ class Choice(_InputOutput):
         if not isinstance(condition, Condition):
             raise InvalidField(f"when() needs a Condition (e.g. Var('$.x') == 1), got "
                                f"{type(condition).__name__}", state=self.name, site=caller_site())
+        check_field(STATE_FIELDS, "assign", assign, state=self.name, site=caller_site())
         start = Chain.of(target).start
         self.rules.append((condition, start, assign, output))
         self._link(start, caller_site())

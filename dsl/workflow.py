@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.errors import InvalidField, caller_site
+from dsl.fields import WORKFLOW_FIELDS, check_field
 from dsl.states import Chain, QueryLanguage, Scope, State, claim
 
 
@@ -22,6 +23,9 @@ class Workflow:
         if not name or "/" in name or name.startswith("."):
             raise InvalidField(f"workflow name {name!r} must be a plain file stem, e.g. 'my-flow'",
                                site=self.site)
+        for key, value in (("comment", comment), ("query_language", query_language),
+                           ("timeout_seconds", timeout_seconds), ("version", version)):
+            check_field(WORKFLOW_FIELDS, key, value, state=None, site=self.site)
         self.name = name
         self.start = Chain.of(start).start
         self.comment = comment
