@@ -114,7 +114,7 @@ def test_python_operators_pick_the_family_and_combine() -> None:
     assert (Var("$.s") != "y").to_asl() == {"Not": {"Variable": "$.s", "StringEquals": "y"}}
     assert Var("$.s").matches("log-*.txt").to_asl() == {"Variable": "$.s",
                                                         "StringMatches": "log-*.txt"}
-    with pytest.raises(TypeError):
+    with pytest.raises(DslError):
         _ = Var("$.b") < True
 
 
