@@ -92,7 +92,7 @@ class State:
         """Record an edge self -> target and carry scope membership along it."""
         target.wiring.predecessors.append((self, site))
         if self.wiring.scope is not None:
-            claim(target, self.wiring.scope, site)
+            claim(target, self.wiring.scope, site, predecessor=self)
 
     def successors(self) -> list[State]:
         """States this one can transition to, in the order they are listed."""
@@ -125,30 +125,53 @@ class _Wiring:
         self.end_site: Site | None = None
         self.scope: Scope | None = None
         self.scope_site: Site | None = None
+        # The transition that carried the state into its scope: (predecessor, its site).
+        self.scope_edge: tuple[State, Site] | None = None
         self.predecessors: list[tuple[State, Site]] = []
         self.frozen = False
 
 
-def claim(state: State, scope: Scope, site: Site) -> None:
+def claim(state: State, scope: Scope, site: Site, *, predecessor: State | None = None) -> None:
     """Put ``state`` and everything reachable from it into ``scope``.
 
     Raises :class:`WiringError` when a reachable state already belongs to
     another scope, naming where it was placed before.
     """
-    pending = [state]
+    # Each pending state with the edge that reached it: (predecessor, the edge's site).
+    pending: list[tuple[State, State | None, Site]] = [(state, predecessor, site)]
     while pending:
-        current = pending.pop()
+        current, predecessor, edge_site = pending.pop()
         wiring = current.wiring
         if wiring.scope is scope:
             continue
         if wiring.scope is not None:
-            raise WiringError(f"is already placed in {wiring.scope.description}; it cannot also be "
-                              f"in {scope.description} (one state object belongs to one scope: "
-                              "create a second state)", state=current.name, site=site,
-                              other=wiring.scope_site)
+            raise _scope_conflict(current, predecessor, edge_site, scope)
         wiring.scope = scope
         wiring.scope_site = site
-        pending.extend(current.successors())
+        wiring.scope_edge = None if predecessor is None else (predecessor, edge_site)
+        for target in reversed(current.successors()):
+            edge = next((s for p, s in target.wiring.predecessors if p is current), site)
+            pending.append((target, current, edge))
+
+
+def _scope_conflict(state: State, predecessor: State | None, site: Site, scope: Scope) -> WiringError:
+    placed, placed_site, edge = state.wiring.scope, state.wiring.scope_site, state.wiring.scope_edge
+    if predecessor is not None:  # a transition from ``scope`` reaches a state placed elsewhere
+        return _crossing(predecessor, state, site, scope, placed, placed_site)
+    if edge is not None:  # ``state`` starts ``scope``, but a transition already carried it elsewhere
+        return _crossing(edge[0], state, edge[1], placed, scope, site)
+    return WiringError(f"is already placed in {placed}; it cannot also be in {scope} (one state "
+                       "object belongs to one scope: create a second state)", state=state.name,
+                       site=site, other=placed_site)
+
+
+def _crossing(source: State, target: State, site: Site, source_scope: Scope | None,
+              target_scope: Scope | None, other: Site | None) -> WiringError:
+    return WiringError(f"the transition from {source.name!r} to {target.name!r} crosses from "
+                       f"{source_scope} into {target_scope}. A transition cannot leave its branch "
+                       f"or item processor: end {source.name!r}'s branch there and continue after "
+                       f"the Parallel or Map (parallel >> next_state), or keep {target.name!r} in "
+                       "one branch", state=source.name, site=site, other=other)
 
 
 class Chain:

@@ -57,3 +57,12 @@ def test_invalid_field_values_are_reported() -> None:
     assert caught.value.code == "DSL012" and "exactly one" in str(caught.value)
     with pytest.raises(DslError):
         Task("T", resource="")
+
+
+@pytest.mark.parametrize("case", ["cross_branch_next", "cross_branch_next_before_branch"])
+def test_a_next_into_another_branch_says_what_to_do(case: str) -> None:
+    with pytest.raises(DslError) as caught:
+        load_definitions(FIXTURES / case)
+    text = str(caught.value)
+    assert "from 'A' to 'B' crosses from branch 1 of Parallel 'Fan Out' into branch 2" in text, text
+    assert "continue after the Parallel" in text and "create a second state" not in text
