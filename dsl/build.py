@@ -135,19 +135,34 @@ def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Out
 
 
 def stale_files(definitions: Path, generated: Path) -> list[str]:
-    """Names of files in ``generated`` that are missing or differ from what the build writes.
+    """Names of files in ``generated`` that are missing, differ from what the build writes, or
+    were written by an earlier build for a definition that no longer exists.
 
     Fast when the build stamp shows nothing changed; otherwise the whole build
     runs in memory (writing nothing) and every file is compared byte for byte.
     """
     if stamp.is_current(definitions, generated):
         return []
-    return _differing_files(definitions, generated)
+    stale, orphans = _compare(definitions, generated)
+    return stale + orphans
 
 
-def _differing_files(definitions: Path, generated: Path) -> list[str]:
+def _compare(definitions: Path, generated: Path) -> tuple[list[str], list[str]]:
+    """(files missing or differing, orphan files) of ``generated`` against a build in memory."""
     outputs = compile_all(load_definitions(definitions), definitions)
-    return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+    stale = [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+    return stale, orphan_files([o.file_name for o in outputs], generated)
+
+
+def orphan_files(outputs: list[str], generated: Path) -> list[str]:
+    """Files an earlier build wrote in ``generated`` that today's build no longer writes.
+
+    Only files the build stamp records are considered: a file the build never
+    wrote is not the build's to remove.
+    """
+    current = set(outputs)
+    return [name for name in stamp.recorded_outputs(generated)
+            if name not in current and (generated / name).is_file()]
 
 
 def _read(path: Path) -> str | None:
@@ -184,7 +199,13 @@ def main(argv: list[str]) -> int:
     except AnalysisFailed as exc:
         sys.stderr.write(f"build: {exc}\n")
         return 1
+    orphans = orphan_files([o.file_name for o in outputs], args.out)
     for output in outputs:
+        if output.file_name == stamp.STAMP:
+            # The stamp last, once the files it no longer records are gone.
+            for name in orphans:
+                (args.out / name).unlink()
+                sys.stdout.write(f"removed: {args.out / name} (its definition no longer exists)\n")
         changed = _read(args.out / output.file_name) != output.text
         if changed:
             write_atomic(args.out / output.file_name, output.text)
@@ -194,11 +215,13 @@ def main(argv: list[str]) -> int:
 
 def _check(definitions: Path, out: Path) -> int:
     # main() already found the stamp out of date: compare the real bytes.
-    stale = _differing_files(definitions, out)
+    stale, orphans = _compare(definitions, out)
     for name in stale:
         state = "missing" if _read(out / name) is None else "stale"
         sys.stdout.write(f"{state}: {out / name}\n")
-    if stale:
+    for name in orphans:
+        sys.stdout.write(f"orphan: {out / name} (no definition writes it any more)\n")
+    if stale or orphans:
         sys.stdout.write("build --check: generated files are out of date; run `python -m dsl build`\n")
         return 1
     sys.stdout.write(f"build --check: {out} is up to date\n")
