@@ -61,8 +61,10 @@ def load_definitions(folder: Path) -> list[Workflow | DataFile]:
                 found.append(value)
     names: dict[str, Workflow | DataFile] = {}
     for item in found:
-        if item.file_name in names:
-            raise DefinitionError(f"two definitions write {item.file_name!r}")
+        earlier = names.get(item.file_name)
+        if earlier is not None:
+            raise DefinitionError(f"two definitions write {item.file_name!r}; rename one of them",
+                                  site=item.site, other=earlier.site)
         names[item.file_name] = item
     if not found:
         raise DefinitionError(f"no Workflow found in {str(folder)!r}")
@@ -194,10 +196,10 @@ def main(argv: list[str]) -> int:
             return _check(args.definitions, args.out)
         outputs = compile_all(load_definitions(args.definitions), args.definitions)
     except DslError as exc:
-        sys.stderr.write(f"build: error: {exc}\n")
+        sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 2
     except AnalysisFailed as exc:
-        sys.stderr.write(f"build: {exc}\n")
+        sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 1
     orphans = orphan_files([o.file_name for o in outputs], args.out)
     for output in outputs:

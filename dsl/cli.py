@@ -32,12 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args else 2
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
-        sys.stderr.write(f"dsl: error: unknown command {name!r}; expected one of: {', '.join(COMMANDS)}\n")
+        sys.stderr.write(f"python -m dsl: error: unknown command {name!r}; expected one of: {', '.join(COMMANDS)}\n")
         return 2
     module = importlib.import_module(COMMANDS[name][0])
     run: Callable[[list[str]], int] = module.main
     try:
         return run(rest)
     except KeyboardInterrupt:
-        sys.stderr.write("dsl: interrupted\n")
+        sys.stderr.write("python -m dsl: error: interrupted\n")
         return 130

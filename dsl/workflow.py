@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from dsl.errors import InvalidField, caller_site
+from dsl.errors import InvalidField, Site, caller_site
 from dsl.fields import WORKFLOW_FIELDS, check_field
 from dsl.states import Chain, QueryLanguage, Scope, State, claim
 
@@ -52,3 +52,4 @@ class DataFile:
 
     file_name: str
     document: dict[str, Any]
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)

@@ -29,13 +29,13 @@ def main(argv: list[str]) -> int:
             from dsl.review.mermaid import to_mermaid as draw
         text = draw(doc)
     except AslLoadError as exc:
-        sys.stderr.write(f"dsl graph: error: {exc}\n")
+        sys.stderr.write(f"python -m dsl graph: error: {exc}\n")
         return 2
     except GraphError as exc:
         source = "<stdin>" if args.file == "-" else args.file
-        sys.stderr.write(f"dsl graph: error: {source}:{exc.pointer or '/'}: {exc.code} {exc.message}\n")
+        sys.stderr.write(f"python -m dsl graph: error: {source}:{exc.pointer or '/'}: {exc.code} {exc.message}\n")
         return 2
     if args.output:
-        return 0 if write_report("dsl graph", args.output, text) else 2
+        return 0 if write_report("python -m dsl graph", args.output, text) else 2
     sys.stdout.write(text)
     return 0
