@@ -176,7 +176,14 @@ def _read(path: Path) -> str | None:
 
 def main(argv: list[str]) -> int:
     """Entry point of ``python -m dsl build``."""
-    parser = argparse.ArgumentParser(prog="python -m dsl build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dsl build",
+        description="Compile every workflow in the definitions folder into the output folder (ASL JSON, "
+                    "a review summary per workflow, and the build stamp), after validating and verifying "
+                    "them all.",
+        epilog="Exit status: 0 written or up to date; 1 --check found stale, missing or orphan files, or "
+               "a workflow has validation/verification findings; 2 a definition cannot be loaded or "
+               "compiled, or bad arguments.")
     parser.add_argument("--definitions", type=Path, default=Path("definitions"),
                         help="folder of definition modules (default: definitions)")
     parser.add_argument("--out", type=Path, default=Path("generated"),

@@ -28,8 +28,8 @@ def main(argv: list[str]) -> int:
     """Print the Markdown diff; exit 1 when the workflows differ, 0 when not, 2 on bad input."""
     parser = argparse.ArgumentParser(
         prog="python -m dsl diff",
-        description="Semantic diff of two ASL files (states added, removed, renamed, changed) as Markdown. "
-                    "Exit status: 0 same, 1 different, 2 unreadable input.")
+        description="Semantic diff of two ASL files (states added, removed, renamed, changed) as Markdown.",
+        epilog="Exit status: 0 same, 1 different, 2 unreadable input or bad arguments.")
     parser.add_argument("old", help="old version: FILE, - (stdin) or git:REV:PATH")
     parser.add_argument("new", help="new version: FILE, - (stdin) or git:REV:PATH")
     parser.add_argument("-o", "--output", help="also write the Markdown to this file (atomically)")

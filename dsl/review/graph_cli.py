@@ -16,7 +16,9 @@ def main(argv: list[str]) -> int:
     """Print (or write with ``--output``) the diagram of one ASL file; 2 when it cannot be read."""
     parser = argparse.ArgumentParser(
         prog="python -m dsl graph",
-        description="Print a Mermaid flowchart or Graphviz DOT digraph of an ASL file.")
+        description="Print a Mermaid flowchart or Graphviz DOT digraph of an ASL file.",
+        epilog="Exit status: 0 drawn; 2 unreadable input, a structure that cannot be followed, or bad "
+               "arguments.")
     parser.add_argument("file", help="ASL JSON file (- for standard input)")
     parser.add_argument("--format", choices=FORMATS, default="mermaid", help="diagram language (default: mermaid)")
     parser.add_argument("-o", "--output", help="write to this file (atomically) instead of standard output")

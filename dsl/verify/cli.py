@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dsl verify",
         description="Prove that every acquired DynamoDB-semaphore lock is released or cleaned up.",
-        epilog=f"Rules: {rules}. Exit 0: verified; 1: a rule is violated; 2: unreadable input.")
+        epilog=f"Rules: {rules}. Exit status: 0 verified; 1 a rule is violated; 2 unreadable input or bad "
+               "arguments.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="ASL files, or folders of *.asl.json files")
     parser.add_argument("--cleanup", metavar="FILE",
                         help="the cleanup workflow (default: <stem>-cleanfromincomplete.asl.json beside each "

@@ -33,3 +33,21 @@ def test_every_command_error_reads_prog_error_file_message(tmp_path: Path) -> No
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith(start), (args, result.stderr)
         assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
+
+
+def test_version_and_the_no_argument_hint() -> None:
+    from dsl.cli import version
+
+    shown = _dsl("--version")
+    assert shown.returncode == 0 and shown.stdout == f"python -m dsl (sfn-dsl) {version()}\n"
+    assert version()[0].isdigit()
+    bare = _dsl()
+    assert bare.returncode == 2 and "python -m dsl COMMAND --help" in bare.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "verify", "graph", "diff", ""])
+def test_help_gives_exit_codes_and_no_raw_markup(command: str) -> None:
+    shown = _dsl(*([command] if command else []), "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "Exit status: 0 " in shown.stdout and "2 " in shown.stdout.split("Exit status:")[1]
+    assert "``" not in shown.stdout
