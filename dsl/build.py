@@ -201,7 +201,7 @@ def main(argv: list[str]) -> int:
     try:
         if args.check:
             return _check(args.definitions, args.out)
-        outputs = compile_all(load_definitions(args.definitions), args.definitions)
+        outputs = _compile_reporting_warnings(args.definitions)
     except DslError as exc:
         sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 2
@@ -220,6 +220,19 @@ def main(argv: list[str]) -> int:
             write_atomic(args.out / output.file_name, output.text)
         sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
     return 0
+
+
+def _compile_reporting_warnings(definitions: Path) -> list[Output]:
+    """compile_all, printing each DSL warning as one line (the author's file:line first)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outputs = compile_all(load_definitions(definitions), definitions)
+    for warning in caught:
+        sys.stderr.write(f"python -m dsl build: warning: {warning.filename}:{warning.lineno}: "
+                         f"{warning.message}\n")
+    return outputs
 
 
 def _check(definitions: Path, out: Path) -> int:

@@ -20,6 +20,7 @@ from dsl.errors import (
     InvalidField,
     NameTooLong,
     QueryLanguageMismatch,
+    UnassignedVariableWarning,
     UnknownTransition,
     UnreachableState,
 )
@@ -71,9 +72,24 @@ def compile_workflow(workflow: Workflow) -> dict[str, Any]:
     _put(document, "TimeoutSeconds", workflow.timeout_seconds)
     document.update(compiler.scope(workflow.start))
     compiler.check_reachability()
+    _warn_unassigned_variables(document, compiler.names)
     for state in compiler.all_states:
         state.wiring.frozen = True
     return document
+
+
+def _warn_unassigned_variables(document: dict[str, Any], states: dict[str, State]) -> None:
+    """Warn, at the reading state's Python line, about variables nothing assigns earlier."""
+    import warnings
+
+    from dsl.validate.model import build
+    from dsl.validate.rules.variables import unassigned_reads
+
+    for asl_state, _, name in unassigned_reads(build(document)):
+        site = states[asl_state.name].site
+        warnings.warn_explicit(f"state {asl_state.name!r}: reads variable ${name}, which no Assign of "
+                               "an earlier state defines (a missing dot? $.name reads the input)",
+                               UnassignedVariableWarning, site.file, site.line)
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:

@@ -123,3 +123,11 @@ class DefinitionError(DslError):
     """A definition module that cannot be loaded or exports no workflow."""
 
     code = "DSL013"
+
+
+class UnassignedVariableWarning(UserWarning):
+    """A state reads a variable (``$name``) that no earlier ``Assign`` defines (ASL-VAR-001).
+
+    Issued with the reading state's Python ``file:line``; ``python -m dsl build``
+    prints each as one line and still builds, since Step Functions accepts it.
+    """

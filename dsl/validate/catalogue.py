@@ -36,8 +36,10 @@ RULES: dict[str, str] = {
                    "Label) in an inline Map",
     "ASL-MAP-002": "ProcessorConfig.ExecutionType missing in a distributed Map, or set in an inline one",
     "ASL-MAP-003": "ReaderConfig CSV settings do not fit together",
+    "ASL-VAR-001": "an expression reads a variable ($name) that no Assign of an earlier state defines, "
+                   "often a missing dot ($order.id for $.order.id) (warning)",
     "ASL-PLACEHOLDER-001": "a ${Name} deploy-time placeholder is left in the definition (--strict only)",
 }
 
 # Rules that report a likely mistake Step Functions itself accepts.
-WARNINGS = frozenset({"ASL-ERR-002"})
+WARNINGS = frozenset({"ASL-ERR-002", "ASL-VAR-001"})

@@ -20,6 +20,7 @@ from dsl.validate.rules import (
     references,
     timing,
     transitions,
+    variables,
 )
 from dsl.validate.rules.base import Options
 
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     timing.check,
     map_config.check,
     placeholders.check,
+    variables.check,
 )
 
 __all__ = ["CHECKS", "Check", "Options"]
