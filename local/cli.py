@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from deployer.errors import DeployError
-from local.run import DRIVERS, LocalRunError, run_local
+from local import DRIVERS
 
 PROG = "deploy.py --local"
 TEST_MACHINE_EXECUTIONS = 100
@@ -48,11 +48,23 @@ def main(argv: list[str]) -> int:
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
+    executions = args.executions or TEST_MACHINE_EXECUTIONS
+    # Loading moto and deploying take several seconds: say what is happening meanwhile.
+    console.print("loading the local AWS emulator (moto)...", markup=False)
+    from local.run import LocalRunError, run_local
+
+    console.print("starting it on 127.0.0.1 and deploying the stack into it...", markup=False)
+
+    def deployed(_: object) -> None:
+        what = ("the test machine (it starts the executions)" if driver == "test-machine"
+                else f"{executions} executions")
+        console.print(f"deployed; starting {what}, limit {args.limit}", markup=False)
+
     try:
         report = run_local(
-            args.executions or TEST_MACHINE_EXECUTIONS, args.limit, args.work_seconds, args.failure_rate, args.seed,
+            executions, args.limit, args.work_seconds, args.failure_rate, args.seed,
             driver=driver, out_dir=args.out, console=console, timeout=args.timeout, prefix=args.prefix,
-            lock_name=args.lock_name)
+            lock_name=args.lock_name, before_start=deployed)
     except (LocalRunError, DeployError) as exc:
         err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
         return 2
