@@ -136,8 +136,13 @@ def _print_change(out: Console, change: engine.Change) -> None:
 
 def _run_local(argv: list[str]) -> int:
     """``--local`` belongs to the local-run package: hand it the whole command line."""
+    from local.moto_pin import MotoVersionError
+
     try:
         local_cli = importlib.import_module("local.cli")
+    except MotoVersionError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return 2
     except ModuleNotFoundError as exc:
         if exc.name not in ("local", "local.cli"):
             raise

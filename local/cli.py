@@ -48,23 +48,26 @@ def main(argv: list[str]) -> int:
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
-    executions = args.executions or TEST_MACHINE_EXECUTIONS
+    # 0 is refused by run_local like any other count below 1, not taken for "the default".
+    requested = TEST_MACHINE_EXECUTIONS if args.executions is None else args.executions
     # Loading moto and deploying take several seconds: say what is happening meanwhile.
     console.print("loading the local AWS emulator (moto)...", markup=False)
-    from local.run import LocalRunError, run_local
+    from local.report import RunSettings
+    from local.run import Injections, LocalRunError, StackOptions, run_local
 
     console.print("starting it on 127.0.0.1 and deploying the stack into it...", markup=False)
 
     def deployed(_: object) -> None:
         what = ("the test machine (it starts the executions)" if driver == "test-machine"
-                else f"{executions} executions")
+                else f"{requested} executions")
         console.print(f"deployed; starting {what}, limit {args.limit}", markup=False)
 
     try:
         report = run_local(
-            executions, args.limit, args.work_seconds, args.failure_rate, args.seed,
-            driver=driver, out_dir=args.out, console=console, timeout=args.timeout, prefix=args.prefix,
-            lock_name=args.lock_name, before_start=deployed)
+            RunSettings(requested=requested, limit=args.limit, work_seconds=args.work_seconds,
+                        failure_rate=args.failure_rate, seed=args.seed, driver=driver),
+            stack=StackOptions(prefix=args.prefix, lock_name=args.lock_name),
+            inject=Injections(before_start=deployed), out_dir=args.out, console=console, timeout=args.timeout)
     except (LocalRunError, DeployError) as exc:
         err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
         return 2
