@@ -61,6 +61,8 @@ def load_definitions(folder: Path) -> list[Workflow | DataFile]:
                 found.append(value)
     names: dict[str, Workflow | DataFile] = {}
     for item in found:
+        if isinstance(item, DataFile):
+            _check_data_file(item)
         earlier = names.get(item.file_name)
         if earlier is not None:
             raise DefinitionError(f"two definitions write {item.file_name!r}; rename one of them",
@@ -69,6 +71,17 @@ def load_definitions(folder: Path) -> list[Workflow | DataFile]:
     if not found:
         raise DefinitionError(f"no Workflow found in {str(folder)!r}")
     return found
+
+
+def _check_data_file(item: DataFile) -> None:
+    from dsl.errors import InvalidField
+    from dsl.fields import static_json_problem
+
+    problem = static_json_problem(item.document)
+    if not isinstance(item.document, dict) or problem is not None:
+        found = problem or f"a {type(item.document).__name__}, not a JSON object"
+        raise InvalidField(f"DataFile {item.file_name!r} holds {found}; it must be plain JSON",
+                           site=item.site)
 
 
 def _import(path: Path) -> Any:

@@ -76,3 +76,12 @@ def test_two_definitions_of_one_file_name_both_sites(tmp_path: Path) -> None:
     text = str(caught.value)
     assert caught.value.code == "DSL013" and "two definitions write 'same.asl.json'" in text
     assert f"{tmp_path.name}/b.py:2" in text and f"{tmp_path.name}/a.py:3" in text, text
+
+
+def test_a_data_file_must_be_plain_json(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from dsl import DataFile, Pass, Workflow\n"
+                                   "W = Workflow('w', Pass('A'))\n"
+                                   "RULE = DataFile('rule.json', {'Limit': float('inf')})\n")
+    with pytest.raises(DslError) as caught:
+        load_definitions(tmp_path)
+    assert "a.py:3" in str(caught.value) and "inf, which is not JSON" in str(caught.value)
