@@ -183,7 +183,7 @@ def orphan_files(outputs: list[str], generated: Path) -> list[str]:
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
@@ -204,35 +204,49 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or missing file")
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        sys.stderr.write(f"python -m dsl build: error: {args.out}: is not a folder; --out names the "
+                         "folder the generated files go to\n")
+        return 2
     if args.check and stamp.is_current(args.definitions, args.out):
         sys.stdout.write(f"build --check: {args.out} is up to date\n")
         return 0
     from dsl.analysis import AnalysisFailed
     from dsl.errors import DslError
-    from dsl.jsontext import write_atomic
 
     try:
         if args.check:
             return _check(args.definitions, args.out)
         outputs = _compile_reporting_warnings(args.definitions)
+        _write_outputs(outputs, args.out)
     except DslError as exc:
         sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 2
     except AnalysisFailed as exc:
         sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 1
-    orphans = orphan_files([o.file_name for o in outputs], args.out)
+    except OSError as exc:
+        sys.stderr.write(f"python -m dsl build: error: {exc.filename or args.out}: cannot write: "
+                         f"{exc.strerror}\n")
+        return 2
+    return 0
+
+
+def _write_outputs(outputs: list[Output], out: Path) -> None:
+    """Write each changed file atomically, remove orphans, the stamp last; print what was done."""
+    from dsl.jsontext import write_atomic
+
+    orphans = orphan_files([o.file_name for o in outputs], out)
     for output in outputs:
         if output.file_name == stamp.STAMP:
             # The stamp last, once the files it no longer records are gone.
             for name in orphans:
-                (args.out / name).unlink()
-                sys.stdout.write(f"removed: {args.out / name} (its definition no longer exists)\n")
-        changed = _read(args.out / output.file_name) != output.text
+                (out / name).unlink()
+                sys.stdout.write(f"removed: {out / name} (its definition no longer exists)\n")
+        changed = _read(out / output.file_name) != output.text
         if changed:
-            write_atomic(args.out / output.file_name, output.text)
-        sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
-    return 0
+            write_atomic(out / output.file_name, output.text)
+        sys.stdout.write(f"{'written' if changed else 'unchanged'}: {out / output.file_name}\n")
 
 
 def _compile_reporting_warnings(definitions: Path) -> list[Output]:

@@ -99,3 +99,13 @@ def test_build_removes_the_files_of_a_deleted_definition_and_check_names_them(pr
     assert not (out / "extra-flow.asl.json").exists() and not (out / "extra-flow.md").exists()
     assert (out / "notes.txt").exists()
     assert _run("--out", str(out), "--check", cwd=project).returncode == 0
+
+
+def test_an_unusable_out_folder_is_one_line_exit_2(project: Path) -> None:
+    a_file = project / "not-a-folder"
+    a_file.write_text("x\n")
+    for out, named in ((a_file, a_file), (Path("/proc/no-such-dir/generated"), Path("/proc/no-such-dir"))):
+        result = _run("--out", str(out), cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"python -m dsl build: error: {named}"), result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
