@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
         err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
-        err.print(f"{PROG}: interrupted", markup=False)
+        err.print(f"{PROG}: error: interrupted", markup=False)
         return 130
     console.print(f"report: {args.out / 'report.json'}, timeline: {args.out / 'timeline.svg'}", markup=False)
     return report.exit_code
