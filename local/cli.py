@@ -20,8 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start an embedded AWS emulator (moto) on 127.0.0.1, deploy the stack into it with the same "
                     "deploy code as for AWS, run the semaphore, and report: peak holders, leaked slots, makespan, "
                     "utilization, transitions and DynamoDB requests per execution. Writes local-run/report.json "
-                    "and local-run/timeline.svg. Exit status 1 when more than --limit held or worked at once, "
-                    "work ran without a slot, a slot leaked, or an execution never ended.")
+                    "and local-run/timeline.svg.",
+        epilog="Exit status: 0 every promise kept; 1 more than --limit held or worked at once, work ran "
+               "without a slot, a slot leaked, or an execution never ended; 2 the run was refused (bad "
+               "option, stale or invalid generated/); 130 interrupted.")
     parser.add_argument("--executions", type=int, default=None,
                         help=f"how many executions compete (default: the test machine's {TEST_MACHINE_EXECUTIONS}; "
                              "a number starts them directly instead of through the test machine)")
