@@ -276,8 +276,9 @@ class _Compiler:
             out["End"] = True
         else:
             raise EndNextConflict("has neither Next nor End: it is reached through a Catch or a "
-                                  "Choice rule, not the main chain; add .next(state) or .end()",
-                                  state=state.name, site=state.site)
+                                  "Choice rule, not along the chain that starts its workflow, branch "
+                                  "or item processor (whose last state ends implicitly); add "
+                                  ".next(state) or .end()", state=state.name, site=state.site)
 
     def _choices(self, state: Choice, out: dict[str, Any], language: QueryLanguage) -> None:
         if not state.rules:
