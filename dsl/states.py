@@ -383,6 +383,10 @@ class Task(_Results, _Recovers, _Flows):
         super().__post_init__()
         if not isinstance(self.resource, str) or not self.resource:
             raise InvalidField("a Task needs resource=<ARN>", state=self.name, site=self.site)
+        timeout, heartbeat = self.timeout_seconds, self.heartbeat_seconds
+        if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+            raise InvalidField(f"heartbeat_seconds must be below timeout_seconds ({timeout}), got {heartbeat}",
+                               state=self.name, site=self.site)
 
 
 @dataclass(eq=False, kw_only=True)

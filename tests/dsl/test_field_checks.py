@@ -27,6 +27,7 @@ BAD: dict[str, Callable[[], object]] = {
     "retry max_delay over a year": lambda: Task("T", resource=ARN).retry(max_delay=31_622_401),
     "task timeout float": lambda: Task("T", resource=ARN, timeout_seconds=1.5),
     "task heartbeat 0": lambda: Task("T", resource=ARN, heartbeat_seconds=0),
+    "task heartbeat not below timeout": lambda: Task("T", resource=ARN, timeout_seconds=60, heartbeat_seconds=60),
     "task parameters list": lambda: Task("T", resource=ARN, parameters=[1]),  # type: ignore[arg-type]
     "task credentials text": lambda: Task("T", resource=ARN, credentials="role"),  # type: ignore[arg-type]
     "map max_concurrency": lambda: Map("M", max_concurrency=-1),
