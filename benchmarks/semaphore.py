@@ -31,6 +31,8 @@ from rich.console import Console
 
 from deployer import DeployConfig, catalog, prepare
 from deployer.errors import DeployError
+from deployer.generated import RULE_FILE_SUFFIX
+from deployer.machines import MACHINE_FILE_SUFFIX
 from dsl.jsontext import dumps, write_atomic
 from local.report import Report, RunSettings
 from local.run import Injections, LocalRun, LocalRunError, StackOptions, run_local
@@ -260,7 +262,7 @@ def create_lock_item(run: LocalRun) -> None:
 
 def _deployed_files(directory: Path) -> list[Path]:
     """The files the deployer reads from a generated folder: machine definitions and rule files."""
-    suffixes = (catalog.MACHINE_FILE_SUFFIX, catalog.RULE_FILE_SUFFIX)
+    suffixes = (MACHINE_FILE_SUFFIX, RULE_FILE_SUFFIX)
     return sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith(suffixes))
 
 

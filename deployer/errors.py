@@ -32,6 +32,12 @@ class BadOption(Refusal):
     code = "DEPLOY-OPTION"
 
 
+class BadEndpoint(Refusal):
+    """``--endpoint-url`` answers, but not as an AWS API does."""
+
+    code = "DEPLOY-ENDPOINT"
+
+
 class BadGenerated(Refusal):
     """``generated/`` is missing a file, has an unknown one, or a file is malformed."""
 

@@ -144,6 +144,9 @@ def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Out
         if isinstance(item, Workflow):
             summary = check_and_summarise(item.name, item.file_name, documents)
             outputs.append(Output(summary_name(item), summary))
+            settings = item.settings()
+            if settings is not None:
+                outputs.append(Output(item.settings_file, dumps(settings)))
     outputs.sort(key=lambda o: o.file_name)
     texts = {o.file_name: o.text for o in outputs}
     return [*outputs, Output(stamp.STAMP, stamp.stamp_text(stamp.inputs_digest(definitions), texts))]

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,6 +98,10 @@ class StackOptions:
     source_root: Path | None = None
     check_definitions: bool = True
     """Refuse definitions that fail validate or verify (off for the original sample in benchmarks)."""
+    params: Mapping[str, str] = field(default_factory=dict)
+    params_file: Path | None = None
+    """Fill the placeholders of the other workflows of ``generated/``, deployed alongside the system
+    (``deploy.py --param``, ``--params``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +143,8 @@ def run_local(settings: RunSettings = RunSettings(), *, stack: StackOptions = St
                               region=server.region,
                               function_env={"WORK_SECONDS": f"{settings.work_seconds:g}",
                                             "FAILURE_RATE": f"{settings.failure_rate:g}"},
-                              check_definitions=stack.check_definitions)
+                              check_definitions=stack.check_definitions, params=dict(stack.params),
+                              params_file=stack.params_file)
         if stack.generated_dir is not None:
             config = replace(config, generated_dir=stack.generated_dir, definitions_dir=None)
         if stack.source_root is not None:

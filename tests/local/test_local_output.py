@@ -76,9 +76,3 @@ def test_the_command_line_speaks_before_moto_loads() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["False", "False"]
 
-
-def test_the_local_help_states_every_exit_code() -> None:
-    from local.cli import build_parser
-
-    text = build_parser().format_help()
-    assert "Exit status: 0 " in text and "; 1 " in text and "; 2 " in text and "130" in text
