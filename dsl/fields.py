@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from dsl.errors import InvalidField, Site
+from dsl.errors import InvalidField, Site, caller_site
 from dsl.paths import Intrinsic, P
 
 # A check returns None when the value is fine, else what was expected.
@@ -131,14 +131,19 @@ _ALWAYS_SET = {"resource", "mode", "legacy_iterator"}
 
 
 def check_field(checks: dict[str, Check], name: str, value: Any, *, state: str | None,
-                site: Site | None) -> None:
-    """Raise :class:`InvalidField` when ``value`` does not suit field ``name``."""
+                site: Site | None = None) -> None:
+    """Raise :class:`InvalidField` when ``value`` does not suit field ``name``.
+
+    Without ``site`` the error names the author's line, found only when there is an error
+    (walking the stack for every field set would make building states many times slower).
+    """
     check = checks.get(name)
     if check is None or (value is None and name not in _ALWAYS_SET) or value is ...:
         return
     expected = check(value)
     if expected is not None:
-        raise InvalidField(f"{name} must be {expected}, got {_shown(value)}", state=state, site=site)
+        raise InvalidField(f"{name} must be {expected}, got {_shown(value)}", state=state,
+                           site=site or caller_site())
 
 
 def _shown(value: Any) -> str:

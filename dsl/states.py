@@ -74,7 +74,7 @@ class State:
                               "build a new state instead", state=self.name, site=caller_site(),
                               other=self.site)
         # Every field is checked as it is set: by the generated __init__ and by later assignments.
-        check_field(STATE_FIELDS, key, value, state=self.__dict__.get("name"), site=caller_site())
+        check_field(STATE_FIELDS, key, value, state=self.__dict__.get("name"))
         object.__setattr__(self, key, value)
 
     # -- wiring -----------------------------------------------------------

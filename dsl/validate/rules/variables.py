@@ -39,12 +39,12 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
 
 def unassigned_reads(machine: Machine) -> Iterator[tuple[State, Parts, str]]:
     """(state, where, variable name) of every read no earlier Assign defines."""
-    graph = _Graph(machine)
-    for state in machine.states:
-        reads = list(_reads(state))
-        if not reads:
-            continue
-        visible = graph.visible_at(state)
+    reading = [(state, reads) for state in machine.states if (reads := list(_reads(state)))]
+    if not reading:
+        return
+    visible_at = _Graph(machine).visible()
+    for state, reads in reading:
+        visible = visible_at.get(id(state), set())
         reported: set[tuple[Parts, str]] = set()
         for parts, name in reads:
             if name not in visible and (parts, name) not in reported:
@@ -108,6 +108,7 @@ class _Graph:
     """Who can run before whom, across scopes."""
 
     def __init__(self, machine: Machine) -> None:
+        self.states = machine.states
         by_scope: dict[Parts, dict[str, State]] = {}
         for state in machine.states:
             by_scope.setdefault(state.scope.parts, {}).setdefault(state.name, state)
@@ -127,19 +128,26 @@ class _Graph:
             if owner is not None and isinstance(start, str) and start in by_scope.get(scope.parts, {}):
                 self.owner_of_start[id(by_scope[scope.parts][start])] = owner
 
-    def visible_at(self, state: State) -> set[str]:
-        """Names assigned by some state that can run before ``state``."""
-        names: set[str] = set()
-        seen: set[int] = set()
-        pending = self._before(state)
+    def visible(self) -> dict[int, set[str]]:
+        """For each state (by id), the names assigned by some state that can run before it.
+
+        A forward data-flow fixpoint: a state sees what its predecessors see plus what they
+        assign. Linear in the edges times the variables, however long the chains.
+        """
+        successors: dict[int, list[State]] = {}
+        for state in self.states:
+            for before in self._before(state):
+                successors.setdefault(id(before), []).append(state)
+        seen: dict[int, set[str]] = {id(state): set() for state in self.states}
+        pending = list(self.states)
         while pending:
             current = pending.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            names |= assigned_names(current)
-            pending.extend(self._before(current))
-        return names
+            out = seen[id(current)] | assigned_names(current)
+            for after in successors.get(id(current), []):
+                if not out <= seen[id(after)]:
+                    seen[id(after)] |= out
+                    pending.append(after)
+        return seen
 
     def _before(self, state: State) -> list[State]:
         found = list(self.predecessors.get(id(state), []))
