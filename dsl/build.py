@@ -256,12 +256,17 @@ def _compile_reporting_warnings(definitions: Path) -> list[Output]:
     """compile_all, printing each DSL warning as one line (the author's file:line first)."""
     import warnings
 
+    from dsl.errors import UnassignedVariableWarning
+
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", UnassignedVariableWarning)
         outputs = compile_all(load_definitions(definitions), definitions)
     for warning in caught:
-        sys.stderr.write(f"python -m dsl build: warning: {warning.filename}:{warning.lineno}: "
-                         f"{warning.message}\n")
+        if issubclass(warning.category, UnassignedVariableWarning):
+            sys.stderr.write(f"python -m dsl build: warning: {warning.filename}:{warning.lineno}: "
+                             f"{warning.message}\n")
+        else:  # not the DSL's: shown as Python would have shown it
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     return outputs
 
 
