@@ -201,7 +201,7 @@ RULE_CASES: dict[str, list[tuple[Doc, Doc, str]]] = {
                       "In": passing(Parameters={"o.$": "States.Format('{} $x', $outer)"})}}]}}),
          "/States/B/Parameters/i.$"),
         (jsonata({"A": passing(Output="{% $count($items) %}")}),
-         jsonata({"A": passing(Output="{% ($items := [1]; $count($items) + $states.input.n) %}")}),
+         jsonata({"A": passing(Output="{% ($items := [1]; $count($map($items, $string)) + $states.input.n) %}")}),
          "/States/A/Output"),
     ],
     "ASL-TIME-001": [(machine({"A": task(TimeoutSeconds=60, HeartbeatSeconds=60)}),
