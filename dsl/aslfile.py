@@ -34,8 +34,8 @@ class AslLoadError(Exception):
 def parse_text(source: str, data: bytes) -> dict[str, Any]:
     """Parse ``data`` (the bytes of ``source``) as a JSON object."""
     if len(data) > MAX_BYTES:
-        raise AslLoadError(source, f"file is {len(data):,} bytes; an ASL definition is at most 1 MiB "
-                                   f"(AWS limit), refusing files over {MAX_BYTES:,} bytes")
+        raise AslLoadError(source, f"input is over {MAX_BYTES:,} bytes; an ASL definition is at most "
+                                   "1 MiB (AWS limit)")
     if not data.strip():
         raise AslLoadError(source, "file is empty; expected an ASL JSON object")
     if b"\x00" in data:
@@ -101,9 +101,10 @@ def load(path: str) -> dict[str, Any]:
     except OSError as exc:
         raise AslLoadError(path, f"cannot read: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
-        size = max(file.stat().st_size, len(data))
-        raise AslLoadError(path, f"file is {size:,} bytes or more; an ASL definition is at most 1 MiB "
-                                 f"(AWS limit), refusing files over {MAX_BYTES:,} bytes")
+        size = file.stat().st_size
+        found = f"is {size:,} bytes" if size > MAX_BYTES else f"grew to over {MAX_BYTES:,} bytes while read"
+        raise AslLoadError(path, f"file {found}; an ASL definition is at most 1 MiB (AWS limit), "
+                                 f"refusing files over {MAX_BYTES:,} bytes")
     return parse_text(path, data)
 
 

@@ -200,3 +200,10 @@ def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path: Path) -> None:
     assert lines[0] == f"{fifo}: ASL-LOAD is a FIFO (named pipe); expected a regular ASL JSON file"
     assert lines[1] == "/dev/zero: ASL-LOAD is a character device; expected a regular ASL JSON file"
     assert lines[2].startswith("2 files checked: 0 valid, 0 invalid, 2 unreadable")
+
+
+def test_oversized_standard_input_does_not_claim_a_size_it_did_not_read() -> None:
+    result = run_cli("-", stdin=b" " * (3 * 1024 * 1024))
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == (
+        "<stdin>: ASL-LOAD input is over 2,097,152 bytes; an ASL definition is at most 1 MiB (AWS limit)")
