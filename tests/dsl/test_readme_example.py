@@ -43,7 +43,7 @@ def test_the_first_screen_and_every_link() -> None:
     readme = (ROOT / "README.md").read_text()
     first_screen = "\n".join(readme.splitlines()[:60])
     for needed in ("Write Step Functions workflows as Python objects", "pip install", "python deploy.py --local",
-                   "python -m pytest", "## The DSL in 20 lines", "Contents:"):
+                   "python -m pytest", "## The DSL in 20 lines", "Contents:", "ORDER_FLOW = Workflow"):
         assert needed in first_screen, needed
     assert len(readme.splitlines()) < 200
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
