@@ -207,3 +207,17 @@ def test_oversized_standard_input_does_not_claim_a_size_it_did_not_read() -> Non
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == (
         "<stdin>: ASL-LOAD input is over 2,097,152 bytes; an ASL definition is at most 1 MiB (AWS limit)")
+
+
+def test_a_fifo_inside_a_folder_is_reported_not_skipped(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this OS")
+    write(tmp_path / "good.asl.json", machine({"A": passing()}))
+    os.mkfifo(tmp_path / "pipe.asl.json")
+    result = subprocess.run([sys.executable, "-m", "dsl", "validate", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'pipe.asl.json'}: ASL-LOAD is a FIFO" in result.stdout
+    assert "2 files checked: 1 valid, 0 invalid, 1 unreadable" in result.stdout
