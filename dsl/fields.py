@@ -131,18 +131,19 @@ _ALWAYS_SET = {"resource", "mode", "legacy_iterator"}
 
 
 def check_field(checks: dict[str, Check], name: str, value: Any, *, state: str | None,
-                site: Site | None = None) -> None:
+                site: Site | None = None, owner: str = "") -> None:
     """Raise :class:`InvalidField` when ``value`` does not suit field ``name``.
 
     Without ``site`` the error names the author's line, found only when there is an error
     (walking the stack for every field set would make building states many times slower).
+    ``owner`` starts the message when there is no state to name (``"workflow 'w': "``).
     """
     check = checks.get(name)
     if check is None or (value is None and name not in _ALWAYS_SET) or value is ...:
         return
     expected = check(value)
     if expected is not None:
-        raise InvalidField(f"{name} must be {expected}, got {_shown(value)}", state=state,
+        raise InvalidField(f"{owner}{name} must be {expected}, got {_shown(value)}", state=state,
                            site=site or caller_site())
 
 

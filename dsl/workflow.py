@@ -31,7 +31,8 @@ class Workflow:
                                site=self.site)
         for key, value in (("comment", comment), ("query_language", query_language),
                            ("timeout_seconds", timeout_seconds), ("version", version)):
-            check_field(WORKFLOW_FIELDS, key, value, state=None, site=self.site)
+            check_field(WORKFLOW_FIELDS, key, value, state=None, site=self.site,
+                        owner=f"workflow {name!r}: ")
         self.name = name
         self.start = Chain.of(start).start
         self.comment = comment

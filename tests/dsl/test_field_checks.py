@@ -87,3 +87,8 @@ def test_build_checks_stop_before_verify_on_a_schema_failure() -> None:
     doc = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [], "End": True}}}
     with pytest.raises(AnalysisFailed, match="Branches"):
         check_and_summarise("p", "p.asl.json", {"p.asl.json": doc})
+
+
+def test_a_workflow_field_error_names_the_workflow() -> None:
+    with pytest.raises(DslError, match=r"DSL012 workflow 'w': timeout_seconds must be an integer from 1"):
+        Workflow("w", Pass("A"), timeout_seconds=0)
