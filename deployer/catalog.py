@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 LAMBDA_RUNTIME = "python3.13"
 

@@ -67,10 +67,10 @@ def check_definitions(generated: Generated) -> list[str]:
     validate = _function("dsl.validate", "validate")
     if validate is None:
         warnings.append("dsl.validate.validate is not available: definitions were not validated")
-    verify = _function("dsl.verify", "verify")
+    verify = _function("semaphore.verify", "verify")
     if verify is None:
-        warnings.append("dsl.verify.verify is not available: definitions were not verified")
-    cleanup_context = _function("dsl.analysis", "cleanup_context")
+        warnings.append("semaphore.verify.verify is not available: definitions were not verified")
+    cleanup_context = _function("semaphore.checks", "cleanup_context")
     # The same cleanup context as ``python -m dsl build`` gives verify.
     documents = {**generated.machines, **{r.path.name: r.document for r in generated.rules}}
     for file, doc in generated.machines.items():

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.errors import CodedError
 from dsl.findings import pointer as json_pointer
 from dsl.placeholders import is_placeholder
 
@@ -50,15 +51,14 @@ _QUEUE_URL = re.compile(r"^https://(?:sqs\.)?(?P<region>[a-z0-9-]+)\.(?:queue\.)
                         r"(?:\.cn)?/(?P<account>\d{12})/(?P<name>[^/?]+)$")
 
 
-class IamDerivationError(Exception):
+class IamDerivationError(CodedError):
     """The permissions of a state cannot be derived from the document."""
 
     code = "IAM001"
 
     def __init__(self, where: str, message: str) -> None:
         self.pointer = where
-        self.message = message
-        super().__init__(f"{where or '/'}: {self.code} {message}")
+        super().__init__(message, text=f"{where or '/'}: {self.code} {message}")
 
 
 class UnsupportedIntegration(IamDerivationError):

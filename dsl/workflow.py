@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dsl.errors import InvalidField, Site, caller_site
 from dsl.fields import WORKFLOW_FIELDS, check_field
-from dsl.states import Chain, QueryLanguage, Scope, State, claim
+from dsl.states import Chain, QueryLanguage, State, WiringScope, claim
 
 MachineType = Literal["STANDARD", "EXPRESS"]
 MACHINE_TYPES: tuple[MachineType, ...] = ("STANDARD", "EXPRESS")
@@ -20,11 +21,14 @@ class Workflow:
     ``start`` is the chain the machine runs; its open ends take ``"End": true``.
     ``type`` is the state machine type deploy creates; ASL has no field for it, so an
     EXPRESS workflow also gets ``generated/<name>.machine.json`` (see ``settings``).
+    ``checks`` names project checks (:mod:`dsl.checks`) the build must run on it even where they
+    would not detect that they apply, e.g. ``checks=("lock",)``.
     """
 
     def __init__(self, name: str, start: State | Chain, *, comment: str | None = None,
                  query_language: QueryLanguage | None = None, timeout_seconds: int | None = None,
-                 version: str | None = None, type: MachineType = "STANDARD") -> None:
+                 version: str | None = None, type: MachineType = "STANDARD",
+                 checks: Iterable[str] = ()) -> None:
         self.site = caller_site()
         if not name or "/" in name or name.startswith("."):
             raise InvalidField(f"workflow name {name!r} must be a plain file stem, e.g. 'my-flow'",
@@ -43,7 +47,8 @@ class Workflow:
             raise InvalidField(f"workflow {name!r}: type {type!r} must be one of {', '.join(MACHINE_TYPES)}",
                                site=self.site)
         self.type = type
-        claim(self.start, Scope(f"workflow {name!r}", self.site), self.site)
+        self.checks = frozenset(checks)
+        claim(self.start, WiringScope(f"workflow {name!r}", self.site), self.site)
 
     @property
     def file_name(self) -> str:

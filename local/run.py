@@ -31,6 +31,7 @@ from moto.dynamodb.exceptions import ResourceNotFoundException
 from rich.console import Console
 
 from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
+from dsl.errors import CodedError
 from dsl.jsontext import dumps, write_atomic
 from local import DRIVERS, measure
 from local.dynamodb_gateway import DynamoFault, execution_arn_holders
@@ -57,13 +58,13 @@ _POLL_SECONDS = 0.25
 _CLIENT_NICENESS = 10
 
 
-class LocalRunError(Exception):
-    """A local run cannot start: an option is out of range (code ``LOCAL-RUN``)."""
+class LocalRunError(CodedError):
+    """A local run cannot start: an option is out of range."""
 
     code = "LOCAL-RUN"
 
     def __init__(self, message: str) -> None:
-        super().__init__(f"{self.code} {message}")
+        super().__init__(message, text=f"{self.code} {message}")
 
 
 @dataclass

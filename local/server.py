@@ -19,6 +19,7 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 
+from dsl.errors import CodedError
 from local import server_speed
 from local.dynamodb_gateway import DynamoDBGateway
 from local.eventbridge import EventBridgeEmulator
@@ -32,10 +33,10 @@ _CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 _ONE_SERVER = threading.Lock()
 
 
-class LocalServerError(Exception):
-    """The embedded server could not start (code ``local-server``)."""
+class LocalServerError(CodedError):
+    """The embedded server could not start."""
 
-    code = "local-server"
+    code = "LOCAL-SERVER"
 
 
 @dataclass

@@ -140,7 +140,7 @@ def test_the_local_run_without_its_extra_names_it(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sys, "meta_path", [NoMoto(), *sys.meta_path])
     line = refuse(["--local", "--out", str(tmp_path / "out")], make_config(), capsys)
     assert line == ("deploy.py: error: DEPLOY-OPTION --local needs the local extra, which is not installed "
-                    "(no module 'moto'): run pip install -e \".[local]\"")
+                    "(no module 'moto'): run `pip install -r requirements.lock && pip install --no-deps -e .`")
 
 
 @pytest.mark.parametrize("argv, expected", [

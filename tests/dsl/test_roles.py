@@ -23,8 +23,8 @@ from moto import mock_aws
 from moto.core.config import default_user_config
 
 from dsl.build import compile_workflow_files
-from dsl.patterns.semaphore import Semaphore
 from local.shims import redrive
+from semaphore.pattern import Semaphore
 from tests.samples import COUNTER, SAMPLES, Sample
 
 WORKER = "Run Lambda Function With Controlled Concurrency"

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from dsl.review.diff import (
-    Change,
-    Scope,
+    FieldChange,
     SemanticDiff,
     StateRef,
     diff_documents,
     render_diff,
 )
 from dsl.review.errors import ReviewInputError
+from dsl.review.location import Enclosing
 from tests.samples import Sample
 
 
@@ -26,8 +26,8 @@ def _branch(doc: dict[str, Any], n: dict[str, str]) -> dict[str, Any]:
     return states
 
 
-def _in_lock(n: dict[str, str]) -> tuple[Scope, ...]:
-    return (Scope(n["lock"], 1),)
+def _in_lock(n: dict[str, str]) -> tuple[Enclosing, ...]:
+    return (Enclosing(n["lock"], 1),)
 
 
 @pytest.fixture
@@ -67,10 +67,10 @@ def test_changed_limit_and_added_retry(semaphore: dict[str, Any], sample: Sample
     assert (diff.added, diff.removed, diff.renamed, diff.machine) == ((), (), (), ())
     assert [(c.state.name, c.state.where, c.changes) for c in diff.changed] == [
         (n["acquire"], _in_lock(n),
-         (Change("field", f"Parameters.ExpressionAttributeValues.{n['limit']}.N", '"${SF_ConcurrentAccessLimit}"',
+         (FieldChange("field", f"Parameters.ExpressionAttributeValues.{n['limit']}.N", '"${SF_ConcurrentAccessLimit}"',
                  '"3"'),)),
-        (n["work"], (Scope(n["work_box"], 1),),
-         (Change("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
+        (n["work"], (Enclosing(n["work_box"], 1),),
+         (FieldChange("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
     ]
 
 
@@ -87,8 +87,8 @@ def test_added_and_removed_states(semaphore: dict[str, Any], sample: Sample) -> 
     assert diff.removed == (StateRef(n["held"], "Pass", _in_lock(n)),)
     changes = {c.state.name: c.changes for c in diff.changed}
     assert changes == {
-        n["check"]: (Change("transition", "Choices[0] Next", n["held"], n["wait"]),),
-        n["release"]: (Change("transition", "Next", n["end"], "Audit"),),
+        n["check"]: (FieldChange("transition", "Choices[0] Next", n["held"], n["wait"]),),
+        n["release"]: (FieldChange("transition", "Next", n["end"], "Audit"),),
     }
 
 
@@ -101,7 +101,7 @@ def test_removed_container_lists_its_nested_states(semaphore: dict[str, Any], sa
     nested = list(semaphore["States"][n["work_box"]]["Branches"][0]["States"])  # in document order
     assert nested[0] == n["first_pass"] and nested[-1] == n["work"]
     assert [(r.name, r.where) for r in diff.removed] == [
-        (n["work_box"], ()), *[(name, (Scope(n["work_box"], 1),)) for name in nested]]
+        (n["work_box"], ()), *[(name, (Enclosing(n["work_box"], 1),)) for name in nested]]
 
 
 def test_renames_are_found_and_their_transitions_are_not_changes(semaphore: dict[str, Any], sample: Sample) -> None:
@@ -138,7 +138,7 @@ def test_rename_with_a_changed_target_is_a_rename_and_a_transition_change(semaph
     assert [(old.name, renamed.name) for old, renamed in diff.renamed] == [(n["wait"], "Pause")]
     [entry] = diff.changed
     assert (entry.state.name, entry.renamed_from) == ("Pause", n["wait"])
-    assert entry.changes == (Change("transition", "Next", n["acquire"], n["read"]),)
+    assert entry.changes == (FieldChange("transition", "Next", n["acquire"], n["read"]),)
 
 
 def test_two_equal_candidates_are_not_guessed_as_renames() -> None:
@@ -161,11 +161,11 @@ def test_retry_and_catch_edits_are_matched_by_their_errors(semaphore: dict[str, 
     release["Catch"].append({"ErrorEquals": ["States.ALL"], "Next": n["work_box"]})
     [entry] = diff_documents(semaphore, new).changed
     assert entry.changes == (
-        Change("retry", "Retry States.ALL › MaxAttempts", str(sample.numbers["release_retries"]), "8"),
-        Change("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
+        FieldChange("retry", "Retry States.ALL › MaxAttempts", str(sample.numbers["release_retries"]), "8"),
+        FieldChange("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
                "States.ALL ; DynamoDB.ConditionalCheckFailedException"),
-        Change("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
-        Change("catch", "Catch States.ALL", None, f"→ {n['work_box']}"),
+        FieldChange("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
+        FieldChange("catch", "Catch States.ALL", None, f"→ {n['work_box']}"),
     )
 
 
@@ -176,10 +176,10 @@ def test_choice_condition_and_machine_fields(originals: dict[str, Any], sample: 
     rule = new["States"][sample.names["cleanup_check"]]["Choices"][0]
     rule["And"][1]["StringMatches"] = "*T*"
     diff = diff_documents(old, new)
-    assert diff.machine == (Change("field", "TimeoutSeconds", None, "300"),)
+    assert diff.machine == (FieldChange("field", "TimeoutSeconds", None, "300"),)
     [entry] = diff.changed
     # The short form of this long condition is cut before the pattern, so the changed value is shown.
-    assert entry.changes == (Change("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
+    assert entry.changes == (FieldChange("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
 
 
 def test_short_conditions_show_as_conditions() -> None:
@@ -190,8 +190,8 @@ def test_short_conditions_show_as_conditions() -> None:
     new["States"]["C"]["Choices"][0]["NumericLessThan"] = 3
     new["States"]["C"]["Choices"].append({"Variable": "$.ok", "IsPresent": False, "Next": "S"})
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
-                             Change("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
+    assert entry.changes == (FieldChange("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
+                             FieldChange("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
 
 
 def test_list_items_are_compared_one_by_one(originals: dict[str, Any], sample: Sample) -> None:
@@ -205,7 +205,7 @@ def test_list_items_are_compared_one_by_one(originals: dict[str, Any], sample: S
     # 12 twice and 72 for 27.
     slips = [(index, value) for index, value in enumerate(runs) if value != index + 1]
     assert len(slips) == 2
-    assert entry.changes == tuple(Change("field", f"Parameters.{n['runs']}[{index}]", str(value), str(index + 1))
+    assert entry.changes == tuple(FieldChange("field", f"Parameters.{n['runs']}[{index}]", str(value), str(index + 1))
                                   for index, value in slips)
 
 
@@ -257,9 +257,9 @@ def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore:
     the_map["ItemProcessor"] = the_map.pop("Iterator")
     the_map["ItemProcessor"]["ProcessorConfig"] = {"Mode": "INLINE"}
     [entry] = diff_documents(test_run, new).changed
-    assert entry.changes == (Change("field", "ItemProcessor", None, "present"),
-                             Change("field", "Iterator", "present", None),
-                             Change("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
+    assert entry.changes == (FieldChange("field", "ItemProcessor", None, "present"),
+                             FieldChange("field", "Iterator", "present", None),
+                             FieldChange("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
 
     new = copy.deepcopy(semaphore)
     branches = new["States"][n["work_box"]]["Branches"]
@@ -268,11 +268,11 @@ def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore:
     branches[0]["StartAt"] = second
     del branches[0]["States"][n["first_pass"]]
     diff = diff_documents(semaphore, new)
-    assert diff.added == (StateRef("Extra", "Pass", (Scope(n["work_box"], 2),)),)
-    assert diff.removed == (StateRef(n["first_pass"], "Pass", (Scope(n["work_box"], 1),)),)
+    assert diff.added == (StateRef("Extra", "Pass", (Enclosing(n["work_box"], 2),)),)
+    assert diff.removed == (StateRef(n["first_pass"], "Pass", (Enclosing(n["work_box"], 1),)),)
     [entry] = diff.changed
-    assert entry.changes == (Change("transition", "branch 1 StartAt", n["first_pass"], second),
-                             Change("field", "branch 2", None, "present"))
+    assert entry.changes == (FieldChange("transition", "branch 1 StartAt", n["first_pass"], second),
+                             FieldChange("field", "branch 2", None, "present"))
 
 
 def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
@@ -282,6 +282,6 @@ def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
     new["States"]["T"]["Retry"] = [{"ErrorEquals": ["States.ALL"]}]
     new["States"]["T"]["Catch"] = []
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("retry", "Retry States.ALL", None, "×3"),
-                             Change("retry", 'Retry "States.ALL"', "×3", None),
-                             Change("catch", "Catch", '"x"', "[]"))
+    assert entry.changes == (FieldChange("retry", "Retry States.ALL", None, "×3"),
+                             FieldChange("retry", 'Retry "States.ALL"', "×3", None),
+                             FieldChange("catch", "Catch", '"x"', "[]"))

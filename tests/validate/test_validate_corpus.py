@@ -18,11 +18,11 @@ import make_corpus
 import pytest
 
 from dsl.aslfile import load
+from dsl.document import read
 from dsl.findings import Finding
 from dsl.jsontext import dumps
 from dsl.validate import validate
 from dsl.validate.intrinsics import FUNCTIONS
-from dsl.validate.model import build
 from tests.samples import SAMPLES, Sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def test_corpus_covers_the_language() -> None:
     text = ""
     for path in CORPUS:
         text += path.read_text(encoding="utf-8")
-        machine = build(load(str(path)))
+        machine = read(load(str(path)))
         for state in machine.states:
             seen.add((str(state.type), state.jsonata))
             processor = state.body.get("ItemProcessor", {})

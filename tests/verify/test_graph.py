@@ -16,7 +16,7 @@ from dsl.graph import (
     error_matches,
     path_text,
 )
-from dsl.verify import verify
+from semaphore.verify import verify
 from tests.samples import SAMPLES, Sample
 
 

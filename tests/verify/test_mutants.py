@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 from verify_asl import errors, fixed_family, ops, rules, state_at, states_of
 
 from dsl.build import compile_workflow_files
 from dsl.graph import EdgeKind, build_graph
-from dsl.verify import verify
-from dsl.verify.lockops import OpKind
+from semaphore.verify import verify
+from semaphore.verify.lockops import OpKind
 from tests.samples import SAMPLES
 
 Family = dict[str, Any]  # {"machine": ..., "cleanup": ... or None, "rule": ...}

@@ -1,4 +1,4 @@
-"""Lock operations are recognised from their DynamoDB semantics (dsl.verify.lockops)."""
+"""Lock operations are recognised from their DynamoDB semantics (semaphore.verify.lockops)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from verify_asl import (
 )
 
 from dsl.graph import build_graph
-from dsl.verify import event_releases, verify
-from dsl.verify.lockops import OpKind, recognise
-from dsl.verify.refs import canonical
+from semaphore.verify import event_releases, verify
+from semaphore.verify.lockops import OpKind, recognise
+from semaphore.verify.refs import canonical
 from tests.samples import SAMPLES, Sample
 
 

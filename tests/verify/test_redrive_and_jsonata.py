@@ -12,9 +12,9 @@ import pytest
 from verify_asl import RULE, acquire, errors, good_cleanup, machine, release, state_at
 
 from dsl.graph import EdgeKind, build_graph
-from dsl.verify import verify
-from dsl.verify.jsonata_output import replaced_fields
-from dsl.verify.revived import revived_edges
+from semaphore.verify import verify
+from semaphore.verify.jsonata_output import replaced_fields
+from semaphore.verify.revived import revived_edges
 from tests.samples import SAMPLES, Sample
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from verify_asl import rule_for
 
-from dsl.verify import VerifyFinding, verify
-from dsl.verify.cli import main
+from semaphore.verify import VerifyFinding, verify
+from semaphore.verify.cli import main
 from tests.samples import SAMPLES, Sample
 
 

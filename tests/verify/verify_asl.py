@@ -10,7 +10,7 @@ from typing import Any
 
 from dsl.findings import Finding
 from dsl.graph import build_graph
-from dsl.verify.lockops import LockOp, OpKind, recognise
+from semaphore.verify.lockops import LockOp, OpKind, recognise
 
 KEY = {"LockName": {"S": "${SF_LockName}"}}
 RULE: dict[str, Any] = {

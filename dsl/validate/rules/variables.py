@@ -16,12 +16,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from dsl.document import NESTED_MACHINE_FIELDS, DocState, Document, Parts, walk_values
 from dsl.findings import Finding
-from dsl.validate.model import NESTED_MACHINE_FIELDS, Machine, Parts, State, walk_values
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding
 from dsl.validate.rules.references import transitions_of
 
-RULE = "ASL-VAR-001"
+UNASSIGNED_VARIABLE = RULES.rule(
+    "ASL-VAR-001", "warning", "an expression reads a variable ($name) that no Assign of an earlier state "
+    "defines, often a missing dot ($order.id for $.order.id) (warning)",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html")
 _JSONPATH_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)\b")
 _JSONATA_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)\b(?!\s*\()")
 _JSONATA_BOUND = re.compile(r"\$([A-Za-z_]\w*)\s*:=")
@@ -39,13 +43,13 @@ _JSONATA_RESERVED = frozenset({"states"} | set("""
     reduce now millis fromMillis toMillis clone partition range hash uuid parse""".split()))
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """One warning per read of a variable that nothing assigns earlier."""
     for state, parts, name in unassigned_reads(machine):
-        yield finding(RULE, parts, _message(state, name))
+        yield finding(UNASSIGNED_VARIABLE, parts, _message(state, name))
 
 
-def unassigned_reads(machine: Machine) -> Iterator[tuple[State, Parts, str]]:
+def unassigned_reads(machine: Document) -> Iterator[tuple[DocState, Parts, str]]:
     """(state, where, variable name) of every read no earlier Assign defines."""
     reading = [(state, reads) for state in machine.states if (reads := list(_reads(state)))]
     if not reading:
@@ -60,14 +64,14 @@ def unassigned_reads(machine: Machine) -> Iterator[tuple[State, Parts, str]]:
                 yield state, parts, name
 
 
-def _message(state: State, name: str) -> str:
+def _message(state: DocState, name: str) -> str:
     hint = (f"; for the state input write $states.input.{name}" if state.jsonata
             else f"; for a field of the input write $.{name}")
     return (f"variable ${name} is read, but no Assign in a state that runs before state "
             f"\"{state.name}\" defines it{hint}")
 
 
-def assigned_names(state: State) -> set[str]:
+def assigned_names(state: DocState) -> set[str]:
     """Variable names the state's Assign, its Catchers' and its Choice rules' Assign define."""
     blocks = [state.body.get("Assign")]
     for key in ("Catch", "Choices"):
@@ -81,7 +85,7 @@ def assigned_names(state: State) -> set[str]:
     return names
 
 
-def _reads(state: State) -> Iterator[tuple[Parts, str]]:
+def _reads(state: DocState) -> Iterator[tuple[Parts, str]]:
     for parts, value in walk_values(state.body, state.parts, skip_keys=NESTED_MACHINE_FIELDS):
         if not isinstance(value, str) or "$" not in value:
             continue
@@ -115,19 +119,19 @@ def jsonata_variables(text: str) -> list[str]:
 class _Graph:
     """Who can run before whom, across scopes."""
 
-    def __init__(self, machine: Machine) -> None:
+    def __init__(self, machine: Document) -> None:
         self.states = machine.states
-        by_scope: dict[Parts, dict[str, State]] = {}
+        by_scope: dict[Parts, dict[str, DocState]] = {}
         for state in machine.states:
             by_scope.setdefault(state.scope.parts, {}).setdefault(state.name, state)
-        self.predecessors: dict[int, list[State]] = {}
+        self.predecessors: dict[int, list[DocState]] = {}
         for state in machine.states:
             local = by_scope.get(state.scope.parts, {})
             for _, target in transitions_of(state):
                 if target in local:
                     self.predecessors.setdefault(id(local[target]), []).append(state)
         # A nested scope's StartAt runs after whatever runs before its Parallel or Map.
-        self.owner_of_start: dict[int, State] = {}
+        self.owner_of_start: dict[int, DocState] = {}
         owners = {state.parts: state for state in machine.states}
         for scope in machine.scopes:
             start = scope.body.get("StartAt")
@@ -142,7 +146,7 @@ class _Graph:
         A forward data-flow fixpoint: a state sees what its predecessors see plus what they
         assign. Linear in the edges times the variables, however long the chains.
         """
-        successors: dict[int, list[State]] = {}
+        successors: dict[int, list[DocState]] = {}
         for state in self.states:
             for before in self._before(state):
                 successors.setdefault(id(before), []).append(state)
@@ -157,7 +161,7 @@ class _Graph:
                     pending.append(after)
         return seen
 
-    def _before(self, state: State) -> list[State]:
+    def _before(self, state: DocState) -> list[DocState]:
         found = list(self.predecessors.get(id(state), []))
         owner: Any = self.owner_of_start.get(id(state))
         while owner is not None:  # the owner itself runs its branches first: skip its own Assign
