@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("dsl.validate.cli", "validate ASL files against the schema and semantic rules"),
     "graph": ("dsl.review.graph_cli", "print a Mermaid or Graphviz diagram of an ASL file"),
     "diff": ("dsl.review.diff_cli", "semantic diff of two ASL files as Markdown"),
+    "test": ("dsl.testing.cli", "run a workflow locally with a MockConfigFile's mocks; coverage"),
 }
 
 EPILOG = ("\nRun `python -m dsl COMMAND --help` for a command's options.\n"
