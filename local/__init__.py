@@ -5,3 +5,7 @@ An embedded moto server executes the generated state machines for real; fidelity
 what happened (Lambda invocations, DynamoDB requests and slot holders, status-change events)
 and inject faults; :func:`local.run.run_local` deploys, runs and reports.
 """
+
+# How a local run starts its executions (see local.run.run_local); here so that the command
+# line can list them without importing moto.
+DRIVERS = ("direct", "test-machine")
