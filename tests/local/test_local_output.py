@@ -10,10 +10,10 @@ from rich.console import Console
 from test_local_measure import _record
 
 from dsl.jsontext import dumps
-from local import measure
-from local.progress import progress_display
-from local.report import build_report
-from local.timeline import render_svg, tick_step
+from semaphore.local_run import measure
+from semaphore.local_run.progress import progress_display
+from semaphore.local_run.report import build_report
+from semaphore.local_run.timeline import render_svg, tick_step
 
 
 def test_report_json_keeps_whole_lock_numbers_whole() -> None:
@@ -60,7 +60,7 @@ def test_plain_progress_is_rate_limited_but_prints_the_final_numbers() -> None:
 
 
 def test_the_contention_note_reads_plainly() -> None:
-    from local.report import running_at_once_note
+    from semaphore.local_run.report import running_at_once_note
 
     note = running_at_once_note(98)
     assert note == "when the test machine had started every execution, 98 of them were still running"
@@ -68,11 +68,11 @@ def test_the_contention_note_reads_plainly() -> None:
 
 
 def test_the_command_line_speaks_before_moto_loads() -> None:
-    # Loading moto is most of the seconds before the first line: local.cli must not import it.
+    # Loading moto is most of the seconds before the first line: semaphore.local_run.cli must not import it.
     import subprocess
     import sys
 
-    code = "import sys, local.cli; print('moto' in sys.modules, 'local.run' in sys.modules)"
+    code = "import sys, semaphore.local_run.cli; print('moto' in sys.modules, 'semaphore.local_run.run' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["False", "False"]
 

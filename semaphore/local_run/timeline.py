@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from local.dynamodb_gateway import HoldInterval
-from local.measure import WorkSpan
+from semaphore.local_run.measure import WorkSpan
 
 WIDTH = 1000
 LEFT = 60

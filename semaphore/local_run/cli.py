@@ -16,7 +16,7 @@ from rich.console import Console
 
 from deployer.config import DeployConfig
 from deployer.errors import BadOption
-from local import DRIVERS
+from semaphore.local_run import DRIVERS
 
 TEST_MACHINE_EXECUTIONS = 100
 DEFAULT_OUT = Path("local-run")
@@ -71,8 +71,14 @@ def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
     # Loading moto and deploying take several seconds: say what is happening meanwhile.
     console.print("loading the local AWS emulator (moto)...", markup=False)
-    from local.report import RunSettings
-    from local.run import Injections, LocalRun, LocalRunError, StackOptions, run_local
+    from semaphore.local_run.report import RunSettings
+    from semaphore.local_run.run import (
+        Injections,
+        LocalRun,
+        LocalRunError,
+        StackOptions,
+        run_local,
+    )
 
     console.print("starting it on 127.0.0.1 and deploying the stack into it...", markup=False)
 

@@ -10,9 +10,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from local import measure
 from local.dynamodb_gateway import HoldInterval
 from local.shims.lambda_inprocess import Invocation
+from semaphore.local_run import measure
 
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 

@@ -3,7 +3,7 @@
 Starts the embedded moto server (state machines executing, shims installed), deploys the
 stack through the deploy tool's own API and boto3 calls (``deployer.deploy`` against the
 server's endpoint URL), starts the work, watches it with a progress bar, and returns a
-:class:`~local.report.Report`; ``local-run/report.json`` and ``local-run/timeline.svg`` are
+:class:`~semaphore.local_run.report.Report`; ``local-run/report.json`` and ``local-run/timeline.svg`` are
 written beside. Fault injection (DynamoDB errors, stopped executions, lost/duplicated/delayed
 events) and a ``during`` hook for mid-run actions serve the fault-scenario tests.
 """
@@ -33,11 +33,13 @@ from rich.console import Console
 from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
 from dsl.errors import CodedError
 from dsl.jsontext import dumps, write_atomic
-from local import DRIVERS, measure
 from local.dynamodb_gateway import DynamoFault, execution_arn_holders
 from local.eventbridge import EventFaults
-from local.progress import progress_display
-from local.report import (
+from local.server import LocalServer, local_server
+from local.shims import dynamodb_atomic
+from semaphore.local_run import DRIVERS, measure
+from semaphore.local_run.progress import progress_display
+from semaphore.local_run.report import (
     TERMINAL,
     Report,
     RunRecord,
@@ -46,10 +48,8 @@ from local.report import (
     render,
     running_at_once_note,
 )
-from local.server import LocalServer, local_server
-from local.shims import dynamodb_atomic
-from local.stops import Stopper, StopRule
-from local.timeline import render_svg
+from semaphore.local_run.stops import Stopper, StopRule
+from semaphore.local_run.timeline import render_svg
 
 WORK_LOG_ENV = "WORK_LOG"
 _SAMPLE_SECONDS = 0.1
