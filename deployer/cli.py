@@ -21,8 +21,8 @@ from deployer.config import DeployConfig, check_endpoint
 from deployer.errors import BadOption, DeployError
 from deployer.params import parse_param
 from deployer.stack import Stack, build_stack, prepare
-from local import cli as local_cli
 from local.moto_pin import MotoVersionError
+from semaphore.local_run import cli as local_cli
 
 PROG = "deploy.py"
 _KIND_WIDTH = 17
@@ -214,7 +214,7 @@ def _load_local_engine() -> None:
     from local.moto_pin import FIX_COMMAND
 
     try:
-        importlib.import_module("local.run")
+        importlib.import_module("semaphore.local_run.run")
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] == "local":
             raise

@@ -15,14 +15,14 @@ from typing import Any, NoReturn
 from dsl.jsontext import dumps
 
 
-class _Parser(argparse.ArgumentParser):
+class _TestCommandParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"dsl test: error: {message}\n")
         raise SystemExit(2)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m dsl test", description=__doc__)
+    parser = _TestCommandParser(prog="python -m dsl test", description=__doc__)
     parser.add_argument("file", help="the workflow's ASL file")
     parser.add_argument("--mock-config", required=True, help="AWS MockConfigFile (Step Functions Local format)")
     parser.add_argument("--machine", help="state machine in the mock file (default: its only one)")

@@ -144,7 +144,7 @@ def test_seed_builds_with_checks_reporting_only(tmp_path: Path) -> None:
     reported = subprocess.run([*build, "--checks-report-only"], cwd=REPO, env=env, capture_output=True,
                               text=True, check=False)
     assert reported.returncode == 0, reported.stderr
-    assert "build: check (not blocking, --checks-report-only): dynamodb-semaphore.asl.json:" in reported.stderr
+    assert "python -m dsl build: check (not blocking, --checks-report-only): dynamodb-semaphore.asl.json:" in reported.stderr
     for path in SEED_FILES:
         assert same(load(tmp_path / "gen" / path.name), load(path)), path.name
 

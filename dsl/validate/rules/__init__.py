@@ -28,11 +28,13 @@ from dsl.validate.rules import query_language
 from dsl.validate.rules import timing
 from dsl.validate.rules import map_config
 from dsl.validate.rules import placeholders
+from dsl.validate.rules import variables
 # isort: on
 
 Check = Callable[[Document, Options], Iterator[Finding]]
 
-MODULES = (references, transitions, errors, paths, query_language, timing, map_config, placeholders)
+MODULES = (references, transitions, errors, paths, query_language, timing, map_config, placeholders,
+           variables)
 CHECKS: tuple[Check, ...] = tuple(module.check for module in MODULES)
 
 __all__ = ["CHECKS", "RULES", "Check", "Options", "schema_check"]
