@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import types
+import warnings
 from typing import Any
 
 from dsl.errors import DslError
@@ -40,7 +41,11 @@ def build_module(source: str) -> dict[str, Any]:
 
 def _compiled(workflow: Workflow) -> dict[str, Any]:
     try:
-        return workflow.to_asl()
+        with warnings.catch_warnings():
+            # The DSL's warnings are about the source's content; the build reports them, with the
+            # author's line, once the module is in definitions/.
+            warnings.simplefilter("ignore")
+            return workflow.to_asl()
     except DslError as exc:
         raise Refused(exc.state, "(build)", f"the DSL refuses the emitted code: {exc}") from None
 

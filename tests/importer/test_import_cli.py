@@ -188,3 +188,11 @@ def test_an_out_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _, err = run(capsys, str(source), "--out", str(blocker))
     assert code == 2 and err.startswith(f"import: {blocker / 'hello.py'}: cannot write: ")
     assert err.count("\n") == 1
+
+
+def test_the_dsls_warnings_are_left_to_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A variable no state assigns is the build's warning to give, not a Python warning here."""
+    source = write(tmp_path / "unassigned.asl.json", {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": "{% $missing %}", "End": True}}})
+    code, out, err = run(capsys, str(source), "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
