@@ -36,8 +36,17 @@ RULES: dict[str, str] = {
                    "Label) in an inline Map",
     "ASL-MAP-002": "ProcessorConfig.ExecutionType missing in a distributed Map, or set in an inline one",
     "ASL-MAP-003": "ReaderConfig CSV settings do not fit together",
+    "ASL-SDK-001": "an aws-sdk Task names a service the AWS SDK integration cannot call",
+    "ASL-SDK-002": "an aws-sdk Task names an action the service does not have, or a pattern other "
+                   "than .waitForTaskToken",
+    "ASL-SDK-003": "an aws-sdk Task parameter name (at any depth) is not the service's Java SDK v2 name",
+    "ASL-SDK-004": "an aws-sdk Task lacks a required parameter",
+    "ASL-SDK-005": "an aws-sdk Task parameter holds a literal of the wrong type",
+    "ASL-SDK-006": "an aws-sdk Task parameter holds a value outside its enum",
+    "ASL-SDK-007": "an aws-sdk Task uses a spelling or value AWS may accept but that is unverified (warning)",
+    "ASL-SDK-008": "Retry/Catch of an aws-sdk Task names an error its service never raises (warning)",
     "ASL-PLACEHOLDER-001": "a ${Name} deploy-time placeholder is left in the definition (--strict only)",
 }
 
 # Rules that report a likely mistake Step Functions itself accepts.
-WARNINGS = frozenset({"ASL-ERR-002"})
+WARNINGS = frozenset({"ASL-ERR-002", "ASL-SDK-007", "ASL-SDK-008"})

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dsl.findings import Finding
 from dsl.validate.model import Machine
 from dsl.validate.rules import (
+    aws_sdk,
     errors,
     map_config,
     paths,
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     timing.check,
     map_config.check,
     placeholders.check,
+    aws_sdk.check,
 )
 
 __all__ = ["CHECKS", "Check", "Options"]

@@ -1,0 +1,109 @@
+"""AWS SDK integration Tasks (``arn:aws:states:::aws-sdk:SERVICE:action``) against botocore's models.
+
+ASL-SDK-001 the service is not one the integration can call.
+ASL-SDK-002 the service has no such action, or the Resource asks for a pattern other than .waitForTaskToken.
+ASL-SDK-003 a parameter name (at any depth) is not the service's, in the integration's Java SDK v2 spelling.
+ASL-SDK-004 a required parameter is missing.
+ASL-SDK-005 a literal value has the wrong type.
+ASL-SDK-006 a literal value is not one of the parameter's enum values.
+ASL-SDK-007 (warning) a spelling or value AWS may accept but that is unverified (botocore's spelling, a
+            numeric string).
+ASL-SDK-008 (warning) Retry/Catch names an error of the service's prefix that the service never raises.
+
+Values computed at run time (``Key.$`` paths and intrinsics, ``{% %}`` JSONata) are checked by name only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from dsl.findings import Finding
+from dsl.placeholders import is_placeholder
+from dsl.validate.model import Machine, Parts, State
+from dsl.validate.rules.base import Options, finding, quoted
+
+_SDK = re.compile(r"^arn:[a-z-]+:states:::aws-sdk:(?P<service>[^:]+):(?P<action>[^.:]+)(?:\.(?P<pattern>.+))?$")
+_RULE_OF_KIND = {"name": "ASL-SDK-003", "required": "ASL-SDK-004", "type": "ASL-SDK-005",
+                 "enum": "ASL-SDK-006", "spelling": "ASL-SDK-007"}
+
+
+def check(machine: Machine, options: Options) -> Iterator[Finding]:
+    """Findings for every aws-sdk Task of ``machine``."""
+    for state in machine.states:
+        resource = state.body.get("Resource")
+        if state.type != "Task" or not isinstance(resource, str):
+            continue
+        match = _SDK.match(resource)
+        if match:
+            yield from _check_task(state, match["service"], match["action"], match["pattern"])
+
+
+def _check_task(state: State, service: str, action: str, pattern: str | None) -> Iterator[Finding]:
+    from dsl.integrations import sdk_model  # botocore only for files that call the SDK
+
+    at_resource = (*state.parts, "Resource")
+    subject = f"state {quoted(state.name)}:"
+    if pattern is not None and pattern != "waitForTaskToken":
+        yield finding("ASL-SDK-002", at_resource,
+                      f"{subject} AWS SDK integrations support request-response and .waitForTaskToken "
+                      f"only, not .{pattern}")
+    try:
+        svc = sdk_model.service(service)
+        operation = svc.operation(action)
+    except sdk_model.UnknownService as err:
+        yield finding("ASL-SDK-001", at_resource, f"{subject} {err}")
+        return
+    except sdk_model.UnknownAction as err:
+        yield finding("ASL-SDK-002", at_resource, f"{subject} {err}")
+        return
+    field = "Arguments" if state.jsonata else "Parameters"
+    parameters = _without_placeholders(state.body.get(field, {}))
+    for problem in sdk_model.check_parameters(svc, operation, parameters):
+        yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
+                      f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
+    yield from _impossible_errors(state, svc.error_prefix, svc.all_error_names())
+
+
+def _without_placeholders(value: Any) -> Any:
+    """``${Name}`` deploy-time placeholders stand for values of any type: treat them as run-time values."""
+    if isinstance(value, str) and is_placeholder(value):
+        return "{% placeholder %}"
+    if isinstance(value, dict):
+        return {k: _without_placeholders(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_placeholders(v) for v in value]
+    return value
+
+
+def _impossible_errors(state: State, prefix: str, known: tuple[str, ...]) -> Iterator[Finding]:
+    for key in ("Retry", "Catch"):
+        handlers = state.body.get(key)
+        if not isinstance(handlers, list):
+            continue
+        for index, handler in enumerate(handlers):
+            names = handler.get("ErrorEquals") if isinstance(handler, dict) else None
+            if not isinstance(names, list):
+                continue
+            for position, name in enumerate(names):
+                message = impossible_error(name, prefix, known)
+                if message:
+                    yield finding("ASL-SDK-008", (*state.parts, key, index, "ErrorEquals", position),
+                                  f"state {quoted(state.name)}: {message}")
+
+
+def impossible_error(name: object, prefix: str, known: tuple[str, ...]) -> str | None:
+    """Why an aws-sdk Task of the service with error ``prefix`` can never raise ``name`` (None if it can)."""
+    if not isinstance(name, str) or "." not in name:
+        return None
+    head, _, tail = name.partition(".")
+    if head.lower() != prefix.lower() or name in known or tail.startswith("Sdk"):
+        return None
+    if head != prefix:
+        return (f"{quoted(name)} never matches: the AWS SDK integration names this service's errors "
+                f"{quoted(prefix + '.' + tail)}")
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    hint = f"; did you mean {quoted(close[0])}?" if close else ""
+    return f"{quoted(name)} is not an error the service defines, so it never matches{hint}"
