@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +83,7 @@ class Problem:
 
 @functools.lru_cache(maxsize=1)
 def _loader() -> Any:
-    import botocore.session  # imported here: most runs never touch a model
+    import botocore.session  # type: ignore[import-untyped]  # lazily: most runs never touch a model
 
     return botocore.session.get_session().get_component("data_loader")
 
@@ -115,9 +115,8 @@ class Service:
     @property
     def iam_prefix(self) -> str:
         """The IAM service prefix: the signing name, else the endpoint prefix (sfn -> states)."""
-        return IAM_PREFIX_EXCEPTIONS.get(
-            self.botocore_name,
-            self.metadata.get("signingName") or self.metadata["endpointPrefix"])
+        default: str = self.metadata.get("signingName") or self.metadata["endpointPrefix"]
+        return IAM_PREFIX_EXCEPTIONS.get(self.botocore_name, default)
 
     @property
     def error_prefix(self) -> str:
@@ -194,8 +193,8 @@ def known_service_names() -> tuple[str, ...]:
                         | set(SERVICE_EXCEPTIONS)))
 
 
-def _closest(word: str, choices: Any) -> str | None:
-    choices = list(choices)
+def _closest(word: str, options: Iterable[str]) -> str | None:
+    choices = list(options)
     folded = {c.lower(): c for c in choices}
     if word.lower() in folded:
         return folded[word.lower()]
