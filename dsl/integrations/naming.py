@@ -33,9 +33,25 @@ def uncapitalize(name: str) -> str:
     return "".join(out) + name[i:]
 
 
+# Java keywords, and the method names every Java v2 request class already has: a member whose
+# Java name is one of them gets "Value" appended (AWS documents ``Equals`` -> ``EqualsValue``).
+_RESERVED = frozenset({
+    "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+    "continue", "default", "do", "double", "else", "enum", "extends", "false", "final", "finally",
+    "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
+    "native", "new", "null", "package", "private", "protected", "public", "return", "short", "static",
+    "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "true", "try",
+    "void", "volatile", "while",
+    "equals", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait",
+    "builder", "sdkFields", "toBuilder", "overrideConfiguration", "sdkHttpResponse",
+})
+
+
 def member_name(botocore_name: str) -> str:
     """The parameter name an aws-sdk Task uses for a botocore member: ``DbInstanceIdentifier``."""
     spelled = uncapitalize(botocore_name)
+    if spelled in _RESERVED or spelled.lower() in _RESERVED:
+        spelled = uncapitalize(spelled + "Value")
     return spelled[:1].upper() + spelled[1:]
 
 

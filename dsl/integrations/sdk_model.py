@@ -93,7 +93,7 @@ def _botocore_names() -> tuple[str, ...]:
     return tuple(_loader().list_available_services("service-2"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _raw_model(botocore_name: str) -> Mapping[str, Any]:
     model: Mapping[str, Any] = _loader().load_service_model(botocore_name, "service-2")
     return model
@@ -168,7 +168,7 @@ class Service:
 IAM_PREFIX_EXCEPTIONS = {"iot-data": "iot", "iot-jobs-data": "iotjobsdata"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service(name: str) -> Service:
     """The service ``aws-sdk:name`` calls; raises UnknownService with the closest name."""
     botocore_name = SERVICE_EXCEPTIONS.get(name)
@@ -272,6 +272,11 @@ class _Checker:
             dynamic = key.endswith(".$")
             name = key[:-2] if dynamic else key
             member = java.get(name)
+            if member is None and name in members and not name[:1].isupper():
+                yield Problem((*path, key), "name", ERROR,
+                              f"{name!r} is the service's camelCase spelling; aws-sdk parameters are "
+                              f"PascalCase: did you mean {naming.member_name(name)!r}?")
+                continue
             if member is None and name in members:
                 member = name
                 yield Problem((*path, key), "spelling", WARNING,
@@ -353,10 +358,9 @@ def _scalar(shape: Mapping[str, Any], kind: str, value: object,
     elif kind == "timestamp":
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             yield _type_problem(path, kind, value)
-    elif kind == "blob":
-        # A streaming blob (S3 PutObject's Body) also takes JSON, which the integration serialises.
-        if not isinstance(value, str) and not shape.get("streaming"):
-            yield _type_problem(path, kind, value)
+    # A streaming blob (S3 PutObject's Body) also takes JSON, which the integration serialises.
+    elif kind == "blob" and not isinstance(value, str) and not shape.get("streaming"):
+        yield _type_problem(path, kind, value)
 
 
 def _numeric(text: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 
 from dsl.findings import Finding
 from dsl.placeholders import is_placeholder
-from dsl.validate.model import Machine, Parts, State
+from dsl.validate.model import Machine, State
 from dsl.validate.rules.base import Options, finding, quoted
 
 _SDK = re.compile(r"^arn:[a-z-]+:states:::aws-sdk:(?P<service>[^:]+):(?P<action>[^.:]+)(?:\.(?P<pattern>.+))?$")
