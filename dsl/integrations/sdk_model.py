@@ -211,8 +211,13 @@ def is_dynamic(value: object) -> bool:
     return isinstance(value, str) and value.strip().startswith("{%") and value.strip().endswith("%}")
 
 
-def check_parameters(svc: Service, operation: str, parameters: object) -> list[Problem]:
-    """Every problem of ``parameters`` (a Task's Parameters or Arguments) for ``operation``."""
+def check_parameters(svc: Service, operation: str, parameters: object, *,
+                     optimized: bool = False) -> list[Problem]:
+    """Every problem of ``parameters`` (a Task's Parameters or Arguments) for ``operation``.
+
+    ``optimized`` reads the names as an optimized integration does: the API's own
+    member names with the first letter capitalised, instead of the Java SDK v2 names.
+    """
     shape = svc.input_shape(operation)
     if is_dynamic(parameters):
         return []
@@ -220,7 +225,7 @@ def check_parameters(svc: Service, operation: str, parameters: object) -> list[P
         if isinstance(parameters, Mapping) and parameters:
             return [Problem((), "name", ERROR, f"{naming.action_name(operation)} takes no parameters")]
         return []
-    return list(_Checker(svc.model["shapes"]).value(shape, parameters, ()))
+    return list(_Checker(svc.model["shapes"], optimized).value(shape, parameters, ()))
 
 
 _NUMBER = {"integer", "long", "double", "float"}
@@ -231,8 +236,9 @@ _TYPE_WORD = {"string": "a string", "integer": "an integer", "long": "an integer
 
 
 class _Checker:
-    def __init__(self, shapes: Mapping[str, Any]) -> None:
+    def __init__(self, shapes: Mapping[str, Any], optimized: bool) -> None:
         self.shapes = shapes
+        self.spell = _capitalized if optimized else naming.member_name
 
     def value(self, shape_name: str, value: object, path: tuple[str | int, ...]) -> Iterator[Problem]:
         shape = self.shapes[shape_name]
@@ -264,7 +270,7 @@ class _Checker:
     def structure(self, shape: Mapping[str, Any], value: Mapping[str, Any],
                   path: tuple[str | int, ...]) -> Iterator[Problem]:
         members: Mapping[str, Any] = shape.get("members", {})
-        java = {naming.member_name(m): m for m in members}
+        java = {self.spell(m): m for m in members}
         seen: set[str] = set()
         for key, item in value.items():
             if not isinstance(key, str):
@@ -274,8 +280,8 @@ class _Checker:
             member = java.get(name)
             if member is None and name in members and not name[:1].isupper():
                 yield Problem((*path, key), "name", ERROR,
-                              f"{name!r} is the service's camelCase spelling; aws-sdk parameters are "
-                              f"PascalCase: did you mean {naming.member_name(name)!r}?")
+                              f"{name!r} is the service's camelCase spelling; Step Functions parameters are "
+                              f"PascalCase: did you mean {self.spell(name)!r}?")
                 continue
             if member is None and name in members:
                 member = name
@@ -298,8 +304,18 @@ class _Checker:
                 continue
             if members[required].get("idempotencyToken"):
                 continue  # the SDK fills idempotency tokens itself
-            yield Problem((*path, naming.member_name(required)), "required", ERROR,
-                          f"missing required parameter {naming.member_name(required)!r}")
+            yield Problem((*path, self.spell(required)), "required", ERROR,
+                          f"missing required parameter {self.spell(required)!r}")
+
+
+def _capitalized(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'X'?`` for the closest of ``choices``, or nothing."""
+    close = _closest(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def _listing(names: list[str]) -> str:
