@@ -64,7 +64,9 @@ class Optimized:
             return []
         if self.model is not None:
             svc = sdk_model.service(self.model[0])
-            checked = {k: v for k, v in parameters.items() if k.removesuffix(".$") not in self.free}
+            # A free field is checked by name only, as a value computed at run time is.
+            checked = {k: "{% any JSON %}" if k.removesuffix(".$") in self.free else v
+                       for k, v in parameters.items()}
             checked = self.adapt(checked) if self.adapt else checked
             return sdk_model.check_parameters(svc, svc.operation(self.model[1]), checked, optimized=True)
         return [Problem((key,), "name", ERROR, f"unknown field {key.removesuffix('.$')!r} of {self.service}:"
@@ -98,10 +100,10 @@ def build(spec: Optimized, name: str, pattern: str, keywords: dict[str, Any]) ->
 def _check(spec: Optimized, name: str, parameters: dict[str, Any], state: dict[str, Any], site: Site) -> None:
     from dsl.integrations.aws_sdk import check_state_options
 
-    field_name = "Arguments" if state.get("query_language") == "JSONata" else "Parameters"
-    report(spec.check(parameters), field=field_name, state=name, site=site)
     known = list(spec.fields) if spec.model is None else _model_members(spec)
     check_state_options(state, known, state_name=name)
+    field_name = "Arguments" if state.get("query_language") == "JSONata" else "Parameters"
+    report(spec.check(parameters), field=field_name, state=name, site=site)
 
 
 def _model_members(spec: Optimized) -> list[str]:

@@ -36,5 +36,7 @@ def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ..
                   why(args, "TopicArn", "the Task calls the API on this topic")),)
 
 
-PUBLISH = Optimized("sns", "publish", frozenset({REQUEST_RESPONSE, WAIT}), _grants, model=("sns", "publish"))
+# Message may be a JSON object in the optimized integration (the guide's callback example).
+PUBLISH = Optimized("sns", "publish", frozenset({REQUEST_RESPONSE, WAIT}), _grants, model=("sns", "publish"),
+                    free=frozenset({"Message"}))
 OPTIMIZED = (PUBLISH,)

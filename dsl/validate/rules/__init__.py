@@ -14,6 +14,7 @@ from dsl.validate.model import Machine
 from dsl.validate.rules import (
     aws_sdk,
     errors,
+    integrations,
     map_config,
     paths,
     placeholders,
@@ -36,6 +37,7 @@ CHECKS: tuple[Check, ...] = (
     map_config.check,
     placeholders.check,
     aws_sdk.check,
+    integrations.check,
 )
 
 __all__ = ["CHECKS", "Check", "Options"]

@@ -60,21 +60,21 @@ def _check_task(state: State, service: str, action: str, pattern: str | None) ->
         yield finding("ASL-SDK-002", at_resource, f"{subject} {err}")
         return
     field = "Arguments" if state.jsonata else "Parameters"
-    parameters = _without_placeholders(state.body.get(field, {}))
+    parameters = without_placeholders(state.body.get(field, {}))
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
     yield from _impossible_errors(state, svc.error_prefix, svc.all_error_names())
 
 
-def _without_placeholders(value: Any) -> Any:
+def without_placeholders(value: Any) -> Any:
     """``${Name}`` deploy-time placeholders stand for values of any type: treat them as run-time values."""
     if isinstance(value, str) and is_placeholder(value):
         return "{% placeholder %}"
     if isinstance(value, dict):
-        return {k: _without_placeholders(v) for k, v in value.items()}
+        return {k: without_placeholders(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_placeholders(v) for v in value]
+        return [without_placeholders(v) for v in value]
     return value
 
 
