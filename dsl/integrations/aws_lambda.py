@@ -91,5 +91,6 @@ def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ..
 
 
 INVOKE = Optimized("lambda", "invoke", frozenset({REQUEST_RESPONSE, WAIT}), _invoke_grants,
-                   model=("lambda", "invoke"), free=frozenset({"Payload"}), errors=SERVICE_ERRORS)
+                   model=("lambda", "invoke"), free=frozenset({"Payload"}), errors=SERVICE_ERRORS,
+                   error_prefix="Lambda")
 OPTIMIZED = (INVOKE,)

@@ -163,5 +163,5 @@ def _transaction_grants(api: str, args: Args) -> tuple[Grant, ...]:
 
 OPTIMIZED = tuple(
     Optimized("dynamodb", api, frozenset({REQUEST_RESPONSE}), _optimized_grants(api),
-              model=("dynamodb", api), errors=(CONDITION_FAILED,) if api != "getItem" else ())
+              model=("dynamodb", api), error_prefix="DynamoDB")
     for api in ("getItem", "putItem", "updateItem", "deleteItem"))

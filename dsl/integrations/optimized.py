@@ -46,6 +46,8 @@ class Optimized:
     # Model fields the integration takes as any JSON (Lambda's Payload, Bedrock's Body).
     free: frozenset[str] = frozenset()
     errors: tuple[str, ...] = ()
+    # The prefix of the integration's error names (``DynamoDB``; the aws-sdk integration says ``DynamoDb``).
+    error_prefix: str | None = None
     # Rewrites what the integration accepts beyond the API (EventBridge's object Detail) before the check.
     adapt: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
@@ -73,6 +75,18 @@ class Optimized:
                                                f"{self.api}{sdk_model.suggestion(key.removesuffix('.$'), self.fields)}"
                                                f" (expected one of {', '.join(sorted(self.fields))})")
                 for key in parameters if key.removesuffix(".$") not in self.fields]
+
+
+    def error_names(self) -> tuple[str, ...]:
+        """The errors this integration is known to raise: the declared ones and the model's, with its prefix."""
+        names = set(self.errors)
+        if self.model is not None and self.error_prefix is not None:
+            svc = sdk_model.service(self.model[0])
+            operation = svc.model["operations"][svc.operation(self.model[1])]
+            # AWS: error names always end in "Exception", even where the API's do not.
+            names.update(f"{self.error_prefix}.{e['shape'].removesuffix('Exception')}Exception"
+                         for e in operation.get("errors", []))
+        return tuple(sorted(names))
 
 
 def pattern_of(*, sync: bool = False, sync2: bool = False, wait_for_task_token: bool = False) -> str:

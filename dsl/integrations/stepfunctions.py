@@ -104,4 +104,5 @@ def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ..
 
 
 OPTIMIZED = (Optimized("states", "startExecution", frozenset({REQUEST_RESPONSE, SYNC, SYNC2, WAIT}), _start_grants,
-                       model=("sfn", "startExecution"), free=frozenset({"Input"})),)
+                       model=("sfn", "startExecution"), free=frozenset({"Input"}),
+                       error_prefix="StepFunctions"),)

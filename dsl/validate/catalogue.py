@@ -44,7 +44,8 @@ RULES: dict[str, str] = {
     "ASL-SDK-005": "an aws-sdk Task parameter holds a literal of the wrong type",
     "ASL-SDK-006": "an aws-sdk Task parameter holds a value outside its enum",
     "ASL-SDK-007": "an aws-sdk Task uses a spelling or value AWS may accept but that is unverified (warning)",
-    "ASL-SDK-008": "Retry/Catch of an aws-sdk Task names an error its service never raises (warning)",
+    "ASL-SDK-008": "Retry/Catch names an error the Task's integration never raises, e.g. DynamoDb. on the "
+                   "optimized DynamoDB integration (warning)",
     "ASL-INT-001": "an optimized integration Task asks for a pattern the integration does not have",
     "ASL-INT-002": "an optimized integration Task parameter name (at any depth) is not the integration's",
     "ASL-INT-003": "an optimized integration Task lacks a required parameter",

@@ -231,3 +231,19 @@ def test_reserved_java_names_take_the_value_suffix() -> None:
     assert naming.member_name("Equals") == "EqualsValue"
     assert naming.member_name("NULL") == "NullValue"
     assert naming.member_name("BOOL") == "Bool"
+
+
+def test_optimized_error_prefix_in_the_sdk_spelling_warns() -> None:
+    doc = machine("arn:aws:states:::dynamodb:updateItem", {"TableName": "t", "Key": {}},
+                  Retry=[{"ErrorEquals": ["DynamoDb.ConditionalCheckFailedException",
+                                          "DynamoDB.ConditionalCheckFailedException", "DynamoDB.SomethingNew"]}])
+    found = [(f.rule, f.pointer) for f in validate(doc)]
+    assert found == [("ASL-SDK-008", "/States/Call/Retry/0/ErrorEquals/0")]
+
+
+def test_optimized_error_names_come_from_the_model() -> None:
+    from dsl.integrations import dynamodb, stepfunctions
+
+    names = dynamodb.OPTIMIZED[2].error_names()
+    assert dynamodb.CONDITION_FAILED in names and "DynamoDB.ProvisionedThroughputExceededException" in names
+    assert "StepFunctions.ExecutionLimitExceededException" in stepfunctions.OPTIMIZED[0].error_names()

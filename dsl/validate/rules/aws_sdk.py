@@ -8,7 +8,7 @@ ASL-SDK-005 a literal value has the wrong type.
 ASL-SDK-006 a literal value is not one of the parameter's enum values.
 ASL-SDK-007 (warning) a spelling or value AWS may accept but that is unverified (botocore's spelling, a
             numeric string).
-ASL-SDK-008 (warning) Retry/Catch names an error of the service's prefix that the service never raises.
+ASL-SDK-008 (warning) Retry/Catch names an error the Task's integration never raises (aws-sdk and optimized).
 
 Values computed at run time (``Key.$`` paths and intrinsics, ``{% %}`` JSONata) are checked by name only.
 """
@@ -64,7 +64,7 @@ def _check_task(state: State, service: str, action: str, pattern: str | None) ->
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
-    yield from _impossible_errors(state, svc.error_prefix, svc.all_error_names())
+    yield from impossible_errors(state, svc.error_prefix, svc.all_error_names(), complete=True)
 
 
 def without_placeholders(value: Any) -> Any:
@@ -78,7 +78,8 @@ def without_placeholders(value: Any) -> Any:
     return value
 
 
-def _impossible_errors(state: State, prefix: str, known: tuple[str, ...]) -> Iterator[Finding]:
+def impossible_errors(state: State, prefix: str, known: tuple[str, ...], *, complete: bool) -> Iterator[Finding]:
+    """ASL-SDK-008 for each error name the Task's integration cannot raise (see ``impossible_error``)."""
     for key in ("Retry", "Catch"):
         handlers = state.body.get(key)
         if not isinstance(handlers, list):
@@ -88,22 +89,27 @@ def _impossible_errors(state: State, prefix: str, known: tuple[str, ...]) -> Ite
             if not isinstance(names, list):
                 continue
             for position, name in enumerate(names):
-                message = impossible_error(name, prefix, known)
+                message = impossible_error(name, prefix, known, complete=complete)
                 if message:
                     yield finding("ASL-SDK-008", (*state.parts, key, index, "ErrorEquals", position),
                                   f"state {quoted(state.name)}: {message}")
 
 
-def impossible_error(name: object, prefix: str, known: tuple[str, ...]) -> str | None:
-    """Why an aws-sdk Task of the service with error ``prefix`` can never raise ``name`` (None if it can)."""
+def impossible_error(name: object, prefix: str, known: tuple[str, ...], *, complete: bool) -> str | None:
+    """Why a Task whose errors are named ``prefix.*`` can never raise ``name`` (None if it can).
+
+    A name spelled with the prefix in another case never matches (``DynamoDB.`` vs ``DynamoDb.``);
+    when ``known`` is ``complete``, neither does a name of the prefix that is not in it.
+    """
     if not isinstance(name, str) or "." not in name:
         return None
     head, _, tail = name.partition(".")
     if head.lower() != prefix.lower() or name in known or tail.startswith("Sdk"):
         return None
     if head != prefix:
-        return (f"{quoted(name)} never matches: the AWS SDK integration names this service's errors "
-                f"{quoted(prefix + '.' + tail)}")
+        return (f"{quoted(name)} never matches: this integration names its errors {quoted(prefix + '.' + tail)}")
+    if not complete:
+        return None
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
     hint = f"; did you mean {quoted(close[0])}?" if close else ""
     return f"{quoted(name)} is not an error the service defines, so it never matches{hint}"

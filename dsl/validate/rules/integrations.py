@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from dsl.findings import Finding
 from dsl.validate.model import Machine
-from dsl.validate.rules.aws_sdk import without_placeholders
+from dsl.validate.rules.aws_sdk import impossible_errors, without_placeholders
 from dsl.validate.rules.base import Options, finding, quoted
 
 _OPTIMIZED = re.compile(r"^arn:[a-z-]+:states:::(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)(?:\.(?P<pattern>.+))?$")
@@ -48,3 +48,5 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
         for problem in spec.check(without_placeholders(state.body.get(field, {}))):
             yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                           f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
+        if spec.error_prefix is not None:
+            yield from impossible_errors(state, spec.error_prefix, spec.error_names(), complete=False)
