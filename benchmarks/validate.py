@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/validate.py [--corpus DIR] [--no-peers]
+    python benchmarks/validate.py [--corpus DIR] [--no-peers] [--runs N]
 
 Validates every ``*.asl.json`` in the corpus (default ``tests/validate/corpus``,
 at least 150 definitions) with our validator, in one process and through the
@@ -13,8 +13,20 @@ same files, all files in one invocation each:
 - statelint: ``pip install --target TMP statelint`` (optional; the result is noted).
 
 Installation time is not measured. Prints the wall times, the ratios and how
-many files each tool rejects. Exit status 1 when our CLI is not faster than
-asl-validator, 0 otherwise (also when node is missing, which is reported).
+many files each tool rejects.
+
+Two more measurements, always made:
+
+- the cost of the integration rules (aws-sdk and optimized Tasks checked against
+  botocore's models): the corpus validated in one process with and without them,
+  median of ``--runs`` passes, plus the first pass with them (which loads the models);
+  target: at most 20 % more;
+- ``python -m dsl validate ONE_FILE`` as one process (median of ``--runs``) on the
+  corpus file with the most aws-sdk Tasks, and statelint on the same file when it
+  could be installed.
+
+Exit status 1 when our CLI is not faster than asl-validator or the rules cost more
+than 20 %, 0 otherwise (also when node is missing, which is reported).
 """
 
 from __future__ import annotations
@@ -50,6 +62,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/validate.py", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of *.asl.json files")
     parser.add_argument("--no-peers", action="store_true", help="time only our validator")
+    parser.add_argument("--runs", type=int, default=7, help="repeats of the rule-cost and one-file timings")
     args = parser.parse_args(argv)
     files = sorted(str(path) for path in args.corpus.rglob("*.asl.json"))
     if len(files) < 150:
@@ -57,17 +70,98 @@ def main(argv: list[str]) -> int:
         return 2
     print(f"corpus: {len(files)} definitions in {args.corpus}")
     runs = [in_process(files), our_cli(args.corpus)]
+    cheap = rule_cost(files, args.runs)
+    one = max(files, key=lambda name: Path(name).read_text(encoding="utf-8").count("aws-sdk:"))
+    plain = min((name for name in files if "aws-sdk:" not in Path(name).read_text(encoding="utf-8")),
+                key=lambda name: Path(name).stat().st_size)
+    ours_one = one_file(one, args.runs)
+    ours_plain = one_file(plain, args.runs)
+    print(f"python -m dsl validate {Path(one).name} (most aws-sdk Tasks): median {ours_one * 1000:.0f} ms per "
+          f"process; {Path(plain).name} (none): {ours_plain * 1000:.0f} ms ({args.runs} runs each)")
+    faster = True
     if not args.no_peers:
         with tempfile.TemporaryDirectory(prefix="asl-bench-") as tmp:
             runs.append(asl_validator(files, Path(tmp) / "npm"))
             runs.append(statelint(files, Path(tmp) / "pip"))
+            peer_one = statelint_one_file(one, Path(tmp) / "pip", args.runs)
+        if peer_one is not None:
+            print(f"statelint {Path(one).name}: median {peer_one * 1000:.0f} ms per process -> ours is "
+                  f"{ours_one / peer_one:.2f}x statelint (goal <= 1.0x: {'met' if ours_one <= peer_one else 'NOT met'})")
     report(runs)
     ours, peer = runs[1], (runs[2] if len(runs) > 2 else None)
-    if peer is None or peer.seconds is None or ours.seconds is None:
-        return 0
-    faster = ours.seconds < peer.seconds
-    print(f"goal (our CLI faster than asl-validator): {'met' if faster else 'NOT met'}")
-    return 0 if faster else 1
+    if peer is not None and peer.seconds is not None and ours.seconds is not None:
+        faster = ours.seconds < peer.seconds
+        print(f"goal (our CLI faster than asl-validator): {'met' if faster else 'NOT met'}")
+    return 0 if faster and cheap else 1
+
+
+def rule_cost(files: list[str], runs: int) -> bool:
+    """The corpus validated with and without the integration rules; True when they cost <= 20 %."""
+    sys.path.insert(0, str(ROOT))
+    import statistics
+
+    import dsl.validate.rules as registered
+    from dsl.aslfile import load
+    from dsl.validate import validate
+    from dsl.integrations import sdk_model
+    from dsl.validate.rules import aws_sdk, integrations
+
+    documents = [load(name) for name in files]
+    every = registered.CHECKS
+    new = {aws_sdk.check, integrations.check}
+    without = tuple(check for check in every if check not in new)
+
+    def one_pass(checks: tuple[object, ...]) -> float:
+        registered.CHECKS = checks  # type: ignore[assignment]  # validate() reads it at each call
+        started = time.perf_counter()
+        for document in documents:
+            validate(document)
+        return time.perf_counter() - started
+
+    try:
+        one_pass(without)  # warm the schema and the other imports before either is timed
+        sdk_model.forget_models()  # so the first pass with the rules reads the models again
+        first = one_pass(every)
+        # Interleaved, so that drift in the machine's load falls on both alike.
+        pairs = [(one_pass(without), one_pass(every)) for _ in range(runs)]
+        base = statistics.median(pair[0] for pair in pairs)
+        full = statistics.median(pair[1] for pair in pairs)
+    finally:
+        registered.CHECKS = every
+    cost = full / base - 1
+    print(f"integration rules on {len(files)} files: without {base * 1000:.0f} ms, with {full * 1000:.0f} ms "
+          f"(median of {runs}), first pass reading the models {first * 1000:.0f} ms -> {cost:+.1%} "
+          f"(goal <= 20 %: {'met' if cost <= 0.20 else 'NOT met'})")
+    return cost <= 0.20
+
+
+def one_file(name: str, runs: int) -> float:
+    """Median wall time of ``python -m dsl validate NAME`` as a new process."""
+    import statistics
+
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "dsl", "validate", name], cwd=ROOT, capture_output=True,
+                       timeout=RUN_TIMEOUT, check=False)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def statelint_one_file(name: str, target: Path, runs: int) -> float | None:
+    """Median wall time of statelint on one file as a new process (None when it is not installed)."""
+    import statistics
+
+    if not (target / "statelint").exists():
+        return None
+    environment = {**os.environ, "PYTHONPATH": str(target)}
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "statelint", name], capture_output=True, timeout=RUN_TIMEOUT,
+                       check=False, env=environment)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def in_process(files: list[str]) -> Run:

@@ -9,6 +9,7 @@ API's model, or the guide's own field list where the integration differs from th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -79,14 +80,19 @@ class Optimized:
 
     def error_names(self) -> tuple[str, ...]:
         """The errors this integration is known to raise: the declared ones and the model's, with its prefix."""
-        names = set(self.errors)
-        if self.model is not None and self.error_prefix is not None:
-            svc = sdk_model.service(self.model[0])
-            operation = svc.model["operations"][svc.operation(self.model[1])]
-            # AWS: error names always end in "Exception", even where the API's do not.
-            names.update(f"{self.error_prefix}.{e['shape'].removesuffix('Exception')}Exception"
-                         for e in operation.get("errors", []))
-        return tuple(sorted(names))
+        return _error_names(self)
+
+
+@functools.lru_cache(maxsize=None)
+def _error_names(spec: Optimized) -> tuple[str, ...]:
+    names = set(spec.errors)
+    if spec.model is not None and spec.error_prefix is not None:
+        svc = sdk_model.service(spec.model[0])
+        operation = svc.model["operations"][svc.operation(spec.model[1])]
+        # AWS: error names always end in "Exception", even where the API's do not.
+        names.update(f"{spec.error_prefix}.{e['shape'].removesuffix('Exception')}Exception"
+                     for e in operation.get("errors", []))
+    return tuple(sorted(names))
 
 
 def pattern_of(*, sync: bool = False, sync2: bool = False, wait_for_task_token: bool = False) -> str:

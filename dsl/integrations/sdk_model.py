@@ -83,9 +83,11 @@ class Problem:
 
 @functools.lru_cache(maxsize=1)
 def _loader() -> Any:
-    import botocore.session  # type: ignore[import-untyped]  # lazily: most runs never touch a model
+    # Imported lazily (most runs never touch a model); the loader alone, not a session,
+    # which would import the whole client machinery (about 4x the import time).
+    import botocore.loaders  # type: ignore[import-untyped]
 
-    return botocore.session.get_session().get_component("data_loader")
+    return botocore.loaders.create_loader()
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,6 +99,17 @@ def _botocore_names() -> tuple[str, ...]:
 def _raw_model(botocore_name: str) -> Mapping[str, Any]:
     model: Mapping[str, Any] = _loader().load_service_model(botocore_name, "service-2")
     return model
+
+
+def _model_or_none(botocore_name: str) -> Mapping[str, Any] | None:
+    from botocore.exceptions import DataNotFoundError  # type: ignore[import-untyped]
+
+    if not botocore_name or "/" in botocore_name or botocore_name.startswith("."):
+        return None
+    try:
+        return _raw_model(botocore_name)
+    except DataNotFoundError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,20 @@ class Service:
         shape = self.model["operations"][operation].get("input")
         return shape["shape"] if shape else None
 
+    @functools.cached_property
+    def _member_names(self) -> dict[tuple[str, bool], dict[str, str]]:
+        return {}
+
+    def member_names(self, shape: str, optimized: bool) -> dict[str, str]:
+        """A structure's members by the name a Task uses (Java v2's, or the optimized spelling)."""
+        key = (shape, optimized)
+        found = self._member_names.get(key)
+        if found is None:
+            spell = _capitalized if optimized else naming.member_name
+            found = {spell(m): m for m in self.model["shapes"][shape].get("members", {})}
+            self._member_names[key] = found
+        return found
+
     def input_members(self, operation: str) -> list[str]:
         """The operation's top-level parameter names, as the integration spells them."""
         shape = self.input_shape(operation)
@@ -154,6 +181,7 @@ class Service:
         names.add(f"{prefix}.{prefix}Exception")
         return tuple(sorted(names))
 
+    @functools.cached_property
     def all_error_names(self) -> tuple[str, ...]:
         """Every aws-sdk error name of the service (any operation)."""
         prefix = self.error_prefix
@@ -171,18 +199,25 @@ IAM_PREFIX_EXCEPTIONS = {"iot-data": "iot", "iot-jobs-data": "iotjobsdata"}
 @functools.cache
 def service(name: str) -> Service:
     """The service ``aws-sdk:name`` calls; raises UnknownService with the closest name."""
-    botocore_name = SERVICE_EXCEPTIONS.get(name)
-    if botocore_name is None:
+    botocore_name = SERVICE_EXCEPTIONS.get(name, name)
+    model = _model_or_none(botocore_name)  # most names are botocore's too: no directory scan
+    if model is None:
         candidates = [n for n in _botocore_names() if n.replace("-", "") == name]
-        botocore_name = candidates[0] if candidates else None
-    if botocore_name is None or botocore_name not in _botocore_names():
-        raise UnknownService(name, _closest(name, known_service_names()))
-    model = _raw_model(botocore_name)
+        if not candidates:
+            raise UnknownService(name, _closest(name, known_service_names()))
+        botocore_name = candidates[0]
+        model = _raw_model(botocore_name)
     if naming.sfn_service_name(model["metadata"]["serviceId"]) != name:
         # e.g. "stepfunctions": botocore's name, not the integration's ("sfn")
         right = naming.sfn_service_name(model["metadata"]["serviceId"])
         raise UnknownService(name, right)
     return Service(name, botocore_name, model)
+
+
+def forget_models() -> None:
+    """Drop every cached model (benchmarks time a cold read with this)."""
+    for cached in (_loader, _botocore_names, _raw_model, service, known_service_names):
+        cached.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -225,7 +260,7 @@ def check_parameters(svc: Service, operation: str, parameters: object, *,
         if isinstance(parameters, Mapping) and parameters:
             return [Problem((), "name", ERROR, f"{naming.action_name(operation)} takes no parameters")]
         return []
-    return list(_Checker(svc.model["shapes"], optimized).value(shape, parameters, ()))
+    return list(_Checker(svc, optimized).value(shape, parameters, ()))
 
 
 _NUMBER = {"integer", "long", "double", "float"}
@@ -236,8 +271,10 @@ _TYPE_WORD = {"string": "a string", "integer": "an integer", "long": "an integer
 
 
 class _Checker:
-    def __init__(self, shapes: Mapping[str, Any], optimized: bool) -> None:
-        self.shapes = shapes
+    def __init__(self, svc: Service, optimized: bool) -> None:
+        self.svc = svc
+        self.shapes = svc.model["shapes"]
+        self.optimized = optimized
         self.spell = _capitalized if optimized else naming.member_name
 
     def value(self, shape_name: str, value: object, path: tuple[str | int, ...]) -> Iterator[Problem]:
@@ -249,7 +286,7 @@ class _Checker:
             if not isinstance(value, Mapping):
                 yield _type_problem(path, kind, value)
             else:
-                yield from self.structure(shape, value, path)
+                yield from self.structure(shape_name, value, path)
         elif kind == "list":
             if not isinstance(value, list):
                 yield _type_problem(path, kind, value)
@@ -267,10 +304,11 @@ class _Checker:
         else:
             yield from _scalar(shape, kind, value, path)
 
-    def structure(self, shape: Mapping[str, Any], value: Mapping[str, Any],
+    def structure(self, shape_name: str, value: Mapping[str, Any],
                   path: tuple[str | int, ...]) -> Iterator[Problem]:
+        shape = self.shapes[shape_name]
         members: Mapping[str, Any] = shape.get("members", {})
-        java = {self.spell(m): m for m in members}
+        java = self.svc.member_names(shape_name, self.optimized)
         seen: set[str] = set()
         for key, item in value.items():
             if not isinstance(key, str):

@@ -64,7 +64,7 @@ def _check_task(state: State, service: str, action: str, pattern: str | None) ->
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
-    yield from impossible_errors(state, svc.error_prefix, svc.all_error_names(), complete=True)
+    yield from impossible_errors(state, svc.error_prefix, svc.all_error_names, complete=True)
 
 
 def without_placeholders(value: Any) -> Any:
