@@ -208,11 +208,13 @@ def asl_validator(files: list[str], prefix: Path) -> Run:
 
 def statelint(files: list[str], target: Path) -> Run:
     """The PyPI port of awslabs' statelint, all files in one invocation (optional peer)."""
+    # pip when the interpreter has it, else uv (the project's venv is made by uv, without pip).
+    installer = ([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+                 if _has_pip() else ["uv", "pip", "install", "--quiet", "--python", sys.executable])
     try:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--target", str(target), "statelint"], capture_output=True, text=True,
+        subprocess.run([*installer, "--target", str(target), "statelint"], capture_output=True, text=True,
                        timeout=INSTALL_TIMEOUT, check=True)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError) as exc:
         return Run("statelint (PyPI)", None, None, f"not available: {_last_line(exc)}")
     environment = {**os.environ, "PYTHONPATH": str(target)}
     started = time.perf_counter()
@@ -225,6 +227,12 @@ def statelint(files: list[str], target: Path) -> Run:
     rejected = sum(line in files for line in result.stdout.splitlines())
     return Run(f"statelint {_dist_version(target, 'statelint')} (PyPI)", elapsed, rejected,
                "its rejections are its false positives here: see the README (validate: compared with asl-validator and statelint)")
+
+
+def _has_pip() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("pip") is not None
 
 
 def report(runs: list[Run]) -> None:
