@@ -1,4 +1,4 @@
-"""AWS Batch optimized integration: ``batch:submitJob`` (request-response, ``.sync``, ``.waitForTaskToken``)."""
+"""AWS Batch optimized integration: ``batch:submitJob`` (request-response, ``.sync``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dsl.integrations.grants import Args, Grant, arn
 from dsl.integrations.optimized import (
     REQUEST_RESPONSE,
     SYNC,
-    WAIT,
     Optimized,
     build,
     pattern_of,
@@ -19,11 +18,9 @@ from dsl.states import Task
 RULE = "StepFunctionsGetEventsForBatchJobsRule"
 
 
-def submit_job(name: str, *, sync: bool = False, wait_for_task_token: bool = False,
-               **parameters_and_state: Any) -> Task:
+def submit_job(name: str, *, sync: bool = False, **parameters_and_state: Any) -> Task:
     """``batch.submit_job("Submit", JobName=..., JobQueue=..., JobDefinition=..., sync=True)``."""
-    return build(SUBMIT_JOB, name, pattern_of(sync=sync, wait_for_task_token=wait_for_task_token),
-                 parameters_and_state)
+    return build(SUBMIT_JOB, name, pattern_of(sync=sync), parameters_and_state)
 
 
 def _named(kind: str, value: str | None, revisioned: bool) -> str:
@@ -44,6 +41,6 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
     return (submit, *sync_grants(pattern, ("batch:DescribeJobs", "batch:TerminateJob"), ("*",), RULE))
 
 
-SUBMIT_JOB = Optimized("batch", "submitJob", frozenset({REQUEST_RESPONSE, SYNC, WAIT}), _grants,
+SUBMIT_JOB = Optimized("batch", "submitJob", frozenset({REQUEST_RESPONSE, SYNC}), _grants,
                        model=("batch", "submitJob"))
 OPTIMIZED = (SUBMIT_JOB,)

@@ -1,4 +1,4 @@
-"""Amazon Bedrock optimized integration: ``bedrock:invokeModel`` (request-response).
+"""Amazon Bedrock optimized integration: ``bedrock:invokeModel`` (request-response, ``.waitForTaskToken``).
 
 The request differs from the runtime API: ``Body`` is JSON (or ``Input.S3Uri`` names a file
 holding it) and ``Output.S3Uri`` asks for the answer in S3, as the developer guide documents.
@@ -9,13 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.integrations.grants import PARTITION, REGION, Args, Grant, why
-from dsl.integrations.optimized import REQUEST_RESPONSE, Optimized, build
+from dsl.integrations.optimized import (
+    REQUEST_RESPONSE,
+    WAIT,
+    Optimized,
+    build,
+    pattern_of,
+)
 from dsl.states import Task
 
 
-def invoke_model(name: str, **parameters_and_state: Any) -> Task:
+def invoke_model(name: str, *, wait_for_task_token: bool = False, **parameters_and_state: Any) -> Task:
     """``bedrock.invoke_model("Ask", ModelId="anthropic.claude-3-haiku-20240307-v1:0", Body={...})``."""
-    return build(INVOKE_MODEL, name, REQUEST_RESPONSE, parameters_and_state)
+    return build(INVOKE_MODEL, name, pattern_of(wait_for_task_token=wait_for_task_token), parameters_and_state)
 
 
 def _s3_object(uri: str | None) -> str:
@@ -41,7 +47,7 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
     return tuple(grants)
 
 
-INVOKE_MODEL = Optimized("bedrock", "invokeModel", frozenset({REQUEST_RESPONSE}), _grants,
+INVOKE_MODEL = Optimized("bedrock", "invokeModel", frozenset({REQUEST_RESPONSE, WAIT}), _grants,
                          fields=frozenset({"ModelId", "Body", "ContentType", "Accept", "Input", "Output",
                                            "GuardrailIdentifier", "GuardrailVersion", "Trace",
                                            "PerformanceConfigLatency"}))

@@ -1,4 +1,4 @@
-"""Amazon EKS optimized integrations: run a Kubernetes job (request-response, ``.sync``), call the Kubernetes API.
+"""Amazon EKS optimized integrations: run a Kubernetes job (all three patterns), call the Kubernetes API.
 
 The request is not an AWS API: Step Functions talks to the cluster's Kubernetes endpoint,
 so the fields are the developer guide's, and the permissions are the cluster's RBAC
@@ -13,6 +13,7 @@ from dsl.integrations.grants import Args, Grant
 from dsl.integrations.optimized import (
     REQUEST_RESPONSE,
     SYNC,
+    WAIT,
     Optimized,
     build,
     pattern_of,
@@ -22,9 +23,11 @@ from dsl.states import Task
 _CLUSTER = frozenset({"ClusterName", "CertificateAuthority", "Endpoint", "Namespace"})
 
 
-def run_job(name: str, *, sync: bool = False, **parameters_and_state: Any) -> Task:
+def run_job(name: str, *, sync: bool = False, wait_for_task_token: bool = False,
+            **parameters_and_state: Any) -> Task:
     """``eks.run_job("Job", ClusterName=..., CertificateAuthority=..., Endpoint=..., Job={...}, sync=True)``."""
-    return build(RUN_JOB, name, pattern_of(sync=sync), parameters_and_state)
+    return build(RUN_JOB, name, pattern_of(sync=sync, wait_for_task_token=wait_for_task_token),
+                 parameters_and_state)
 
 
 def call(name: str, **parameters_and_state: Any) -> Task:
@@ -37,7 +40,7 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
     return ()  # Kubernetes RBAC authorises the call, not an IAM policy on the role
 
 
-RUN_JOB = Optimized("eks", "runJob", frozenset({REQUEST_RESPONSE, SYNC}), _grants,
+RUN_JOB = Optimized("eks", "runJob", frozenset({REQUEST_RESPONSE, SYNC, WAIT}), _grants,
                     fields=_CLUSTER | {"Job", "LogOptions"})
 CALL = Optimized("eks", "call", frozenset({REQUEST_RESPONSE}), _grants,
                  fields=_CLUSTER | {"Method", "Path", "QueryParameters", "RequestBody"})

@@ -83,7 +83,7 @@ class Optimized:
         return _error_names(self)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _error_names(spec: Optimized) -> tuple[str, ...]:
     names = set(spec.errors)
     if spec.model is not None and spec.error_prefix is not None:
