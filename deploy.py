@@ -1,4 +1,4 @@
-"""Deploy, update, test and destroy the semaphore system: ``python deploy.py --help``."""
+"""Deploy, update, test and destroy every workflow of generated/: ``python deploy.py --help``."""
 
 import sys
 

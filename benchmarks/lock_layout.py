@@ -9,9 +9,9 @@ after each call. Write units follow DynamoDB's documented rules (cited below); a
 
     python benchmarks/lock_layout.py [--limits 5,500,5000] [--json FILE]
 
-Single item: the FIFO hand-off semaphore (``dsl.patterns.semaphore``), nobody queued (its
+Single item: the FIFO hand-off semaphore (``semaphore.pattern``), nobody queued (its
 cheapest case: a queued execution also stores its ~2 KB task token in the item). Holder items:
-``dsl.patterns.semaphore_items``. The last line sums acquire + release for scripts.
+``semaphore.pattern_items``. The last line sums acquire + release for scripts.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from moto import mock_aws
 
 from dsl import Succeed, Wait, Workflow
 from dsl.jsontext import dumps, write_atomic
-from dsl.patterns.semaphore import Semaphore
-from dsl.patterns.semaphore_items import HolderItemSemaphore
+from semaphore.pattern import Semaphore
+from semaphore.pattern_items import HolderItemSemaphore
 
 PROG = "python benchmarks/lock_layout.py"
 TABLE, LOCK, REGION = "CC-locktable", "MySemaphore", "us-east-1"

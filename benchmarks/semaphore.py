@@ -31,9 +31,11 @@ from rich.console import Console
 
 from deployer import DeployConfig, catalog, prepare
 from deployer.errors import DeployError
+from deployer.generated import RULE_FILE_SUFFIX
+from deployer.machines import MACHINE_FILE_SUFFIX
 from dsl.jsontext import dumps, write_atomic
-from local.report import Report
-from local.run import LocalRun, LocalRunError, run_local
+from local.report import Report, RunSettings
+from local.run import Injections, LocalRun, LocalRunError, StackOptions, run_local
 
 PROG = "python benchmarks/semaphore.py"
 ORIGINAL_DIR = ROOT.parent / "shared" / "seed" / "statemachines"
@@ -260,7 +262,7 @@ def create_lock_item(run: LocalRun) -> None:
 
 def _deployed_files(directory: Path) -> list[Path]:
     """The files the deployer reads from a generated folder: machine definitions and rule files."""
-    suffixes = (catalog.MACHINE_FILE_SUFFIX, catalog.RULE_FILE_SUFFIX)
+    suffixes = (MACHINE_FILE_SUFFIX, RULE_FILE_SUFFIX)
     return sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith(suffixes))
 
 
@@ -321,10 +323,12 @@ def run_stack(spec: StackSpec, settings: Settings, seed: int, *, out: Path | Non
               progress: bool) -> StackResult:
     """Deploy ``spec`` into a fresh embedded server and run it once."""
     began = time.monotonic()
-    report = run_local(settings.executions, settings.limit, settings.work_seconds, settings.failure_rate, seed,
-                       generated_dir=spec.generated_dir, check_definitions=spec.check_definitions,
-                       driver="direct", out_dir=out / f"seed-{seed}" / spec.name if out else None,
-                       before_start=create_lock_item if spec.precreate_lock_item else None,
+    report = run_local(RunSettings(requested=settings.executions, limit=settings.limit,
+                                   work_seconds=settings.work_seconds, failure_rate=settings.failure_rate, seed=seed,
+                                   driver="direct"),
+                       stack=StackOptions(generated_dir=spec.generated_dir, check_definitions=spec.check_definitions),
+                       inject=Injections(before_start=create_lock_item if spec.precreate_lock_item else None),
+                       out_dir=out / f"seed-{seed}" / spec.name if out else None,
                        console=console, progress=progress, timeout=settings.timeout)
     return stack_result(report, wall_seconds=time.monotonic() - began, files=spec.fingerprint)
 

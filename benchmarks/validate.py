@@ -102,8 +102,8 @@ def rule_cost(files: list[str], runs: int) -> bool:
 
     import dsl.validate.rules as registered
     from dsl.aslfile import load
-    from dsl.validate import validate
     from dsl.integrations import sdk_model
+    from dsl.validate import validate
     from dsl.validate.rules import aws_sdk, integrations
 
     documents = [load(name) for name in files]

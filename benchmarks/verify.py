@@ -1,4 +1,4 @@
-"""Time ``dsl.verify.verify`` on generated semaphore machines of 1,000 and 10,000 states.
+"""Time ``semaphore.verify.verify`` on generated semaphore machines of 1,000 and 10,000 states.
 
 Each machine acquires a DynamoDB-semaphore slot, runs a body of nested
 Parallel branches and Map item processors (up to 4 levels deep), retry
@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dsl.verify import verify
+from semaphore.verify import verify
 
 LOCK_KEY = {"LockName": {"S": "${SF_LockName}"}}
 MAX_DEPTH = 4

@@ -2,7 +2,7 @@
 
 from dsl import Fail, Succeed, Workflow, jsonata
 from dsl.integrations import aws_lambda
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 SEMAPHORE = Semaphore()  # table and lock name: deploy-time placeholders; the limit lives in the lock item
 

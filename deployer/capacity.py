@@ -1,6 +1,6 @@
 """How large a limit one DynamoDB lock item can serve.
 
-The semaphore keeps everything in the lock item (see ``dsl.patterns.semaphore``):
+The semaphore keeps everything in the lock item (see ``semaphore.pattern``):
 the limit and the count, every owner in the ``lockowners`` map (execution ARN ->
 acquire time, ``$$.State.EnteredTime``), and every queued execution also in the
 ``lockwaiters`` list (its ARN) and the ``waitertokens`` list (its task token).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from deployer.catalog import SEMAPHORE
 from deployer.errors import BadOption
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 ITEM_MAX_BYTES = 400 * 1024
 # ISO 8601 with milliseconds, as Step Functions writes $$.State.EnteredTime.

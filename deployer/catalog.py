@@ -1,25 +1,20 @@
-"""What the tool deploys, as data: one row per table, function, state machine.
+"""What the semaphore system adds beyond "a workflow with a role", as data.
 
-Adding a state machine (a reconciler), a table or a function is one new row
-here; names, roles, log groups, IAM, plan, apply and destroy all follow from
-these rows and from the rule files in ``generated/`` (``*-rule.json``).
+Every workflow of ``generated/`` is deployed alike (``deployer.machines``): a state
+machine, a role with exactly what ``dsl.iam`` derives, logging, placeholders, and the
+EventBridge rule of a ``*-rule.json`` beside it. The system adds what is here: its
+table, the lock item, its Lambda function, and, for its four machines, the names they
+have had since the original sample and the relations between them (which one holds the
+lock, which one is the test, whose executions the others read).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
-# Every resource carries this tag with the prefix as value; destroy and
-# update touch only resources that carry it.
-TAG_KEY = "NamePrefix"
-
-LOG_RETENTION_DAYS = 60
 LAMBDA_RUNTIME = "python3.13"
-RULE_FILE_SUFFIX = "-rule.json"
-MACHINE_FILE_SUFFIX = ".asl.json"
-EVENTS_ROLE_SUFFIX = "EventsRole"
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class DescribedExecutions:
 
 @dataclass(frozen=True)
 class MachineSpec:
-    """A STANDARD state machine made from one file of ``generated/``."""
+    """A machine of the semaphore system: its file, its names, its part in the system."""
 
     key: str
     file: str
@@ -116,11 +111,6 @@ SEMAPHORE = Semaphore()
 # benchmark deploys) still gets it filled, and is then updated when the limit changes.
 LOCK_NAME_PLACEHOLDER = "SF_LockName"
 LIMIT_PLACEHOLDER = "SF_ConcurrentAccessLimit"
-
-
-def machine_by_file(file: str) -> MachineSpec | None:
-    """The machine row made from ``file``, if any."""
-    return next((m for m in MACHINES if m.file == file), None)
 
 
 def machine_by_key(key: str) -> MachineSpec:

@@ -9,13 +9,15 @@ check is skipped with a warning that the CLI prints, never silently.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from deployer import catalog
 from deployer.errors import InvalidDefinition, StaleGenerated
-from deployer.generated import Generated
+from deployer.generated import RULE_FILE_SUFFIX, Generated
+from deployer.machines import MACHINE_FILE_SUFFIX
+from dsl.workflow import SETTINGS_SUFFIX
 
 
 def check_fresh(*, definitions_dir: Path | None, generated_dir: Path) -> list[str]:
@@ -40,7 +42,23 @@ def check_fresh(*, definitions_dir: Path | None, generated_dir: Path) -> list[st
     if stale:
         raise StaleGenerated(f"{generated_dir} is stale ({', '.join(sorted(stale))} differ from the definitions); "
                              "run `python -m dsl build` and commit the result")
+    _refuse_leftovers(generated_dir)
     return []
+
+
+def _refuse_leftovers(generated_dir: Path) -> None:
+    """Refuse deployable files the last build did not write: their definition is gone, so is their machine."""
+    from dsl.stamp import STAMP
+    try:
+        written = json.loads((generated_dir / STAMP).read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # a stamp in a layout this check does not know: nothing to compare with
+    deployable = (MACHINE_FILE_SUFFIX, RULE_FILE_SUFFIX, SETTINGS_SUFFIX)
+    left = sorted(p.name for p in generated_dir.iterdir() if p.name.endswith(deployable) and p.name not in written)
+    if left:
+        raise StaleGenerated(f"{generated_dir}: {', '.join(left)} not written by the last `python -m dsl build` "
+                             "(their definition was removed); delete them, then deploy again to delete what "
+                             "was deployed for them")
 
 
 def check_definitions(generated: Generated) -> list[str]:
@@ -49,19 +67,18 @@ def check_definitions(generated: Generated) -> list[str]:
     validate = _function("dsl.validate", "validate")
     if validate is None:
         warnings.append("dsl.validate.validate is not available: definitions were not validated")
-    verify = _function("dsl.verify", "verify")
+    verify = _function("semaphore.verify", "verify")
     if verify is None:
-        warnings.append("dsl.verify.verify is not available: definitions were not verified")
-    cleanup_context = _function("dsl.analysis", "cleanup_context")
+        warnings.append("semaphore.verify.verify is not available: definitions were not verified")
+    cleanup_context = _function("semaphore.checks", "cleanup_context")
     # The same cleanup context as ``python -m dsl build`` gives verify.
     documents = {**generated.machines, **{r.path.name: r.document for r in generated.rules}}
-    for spec in catalog.MACHINES:
-        doc = generated.machines[spec.file]
-        path = generated.directory / spec.file
+    for file, doc in generated.machines.items():
+        path = generated.directory / file
         if validate is not None:
             _refuse_errors(path, "validate", validate(doc))
         if verify is not None:
-            cleanup, rule = cleanup_context(spec.file, documents) if cleanup_context else (None, None)
+            cleanup, rule = cleanup_context(file, documents) if cleanup_context else (None, None)
             _refuse_errors(path, "verify", verify(doc, cleanup=cleanup, rule=rule))
     return warnings
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from deployer.errors import BadOption
 
@@ -34,6 +35,10 @@ class DeployConfig:
     definitions_dir: Path | None = REPO_ROOT / "definitions"
     source_root: Path = REPO_ROOT
     function_env: Mapping[str, str] = field(default_factory=dict)
+    # Values of the definitions' placeholders that the stack does not fill:
+    # ``--param NAME=VALUE`` first, then the object of ``--params FILE.json``.
+    params: Mapping[str, str] = field(default_factory=dict)
+    params_file: Path | None = None
     # False only to deploy reference definitions that are known to fail
     # verify (the original sample, for benchmarks); the CLI always checks.
     check_definitions: bool = True
@@ -74,3 +79,15 @@ def check_options(config: DeployConfig) -> None:
                             "digits or _, not starting with AWS_")
         if not isinstance(value, str):
             raise BadOption(f"function environment variable {name!r}: value must be a string")
+
+
+def check_endpoint(url: str) -> None:
+    """Refuse an ``--endpoint-url`` that is not an http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise BadOption(f"--endpoint-url {url!r} is not a URL of an AWS API endpoint "
+                        "(expected http:// or https://, a host and an optional port, e.g. http://127.0.0.1:5000)")

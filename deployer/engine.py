@@ -5,6 +5,9 @@ what the plan found missing or different, so a second run makes no write
 call, and a run interrupted half-way converges when started again. Every
 resource is checked for the prefix tag before it is changed or deleted:
 a resource of the same name that this tool did not create is left alone.
+What the tool created for the prefix but the stack no longer has (a removed
+workflow's machine, role and log group; a removed rule file's rule) is
+planned as a delete (``deployer.orphans``).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
-from deployer import catalog
+from deployer import catalog, conventions
 from deployer.clients import Clients
 from deployer.errors import DeployFailure
+from deployer.machines import system_machine
+from deployer.orphans import orphans
 from deployer.resources.base import Observed, Resource
 from deployer.resources.event_rule import EventRule
 from deployer.retry import Retrier
@@ -53,7 +58,7 @@ class Plan:
 @dataclass(frozen=True)
 class DeployResult:
     """What a deploy did; the ARN and name of every resource by logical key
-    (``table:locks``, ``lock-item``, ``function:worker``, ``machine:semaphore``, ``rule:cleanup-rule``, ...);
+    (``table:locks``, ``lock-item``, ``function:worker``, ``machine:<workflow name>``, ``rule:cleanup-rule``, ...);
     and each EventBridge rule as deployed (``EventPattern`` or ``ScheduleExpression``,
     ``Targets``), for an emulator that must deliver its events."""
 
@@ -64,7 +69,11 @@ class DeployResult:
 
     def machine_arn(self, key: str) -> str:
         """The ARN of the catalogued machine ``key`` (``semaphore``, ``cleanup``, ``reconciler``, ``test``)."""
-        return self.arns[f"machine:{key}"]
+        return self.workflow_arn(system_machine(catalog.machine_by_key(key)).workflow)
+
+    def workflow_arn(self, workflow: str) -> str:
+        """The ARN of the machine deployed for the workflow named ``workflow``."""
+        return self.arns[f"machine:{workflow}"]
 
     @property
     def test_machine_arn(self) -> str:
@@ -95,6 +104,7 @@ def plan(stack: Stack, clients: Clients) -> Plan:
             raise DeployFailure(f"{resource.kind} {resource.name}: {', '.join(fixed)} cannot be changed in place; "
                                 "run with --destroy first, then deploy again")
         changes.append(Change(resource, UPDATE if fields else UNCHANGED, fields))
+    changes += [Change(resource, DELETE) for resource in _orphans(stack, clients)]
     return Plan(stack, tuple(changes))
 
 
@@ -109,6 +119,8 @@ def apply(planned: Plan, clients: Clients, *, retry: Retrier | None = None,
                 resource.create(clients, retry)
             elif change.action == UPDATE:
                 resource.update(clients, retry, change.fields)
+            elif change.action == DELETE:
+                resource.delete(clients)
         except (ClientError, BotoCoreError) as error:
             raise DeployFailure(f"{change.action} {resource.kind} {resource.name}: {_one_line(error)}") from None
         if progress:
@@ -120,9 +132,9 @@ def apply(planned: Plan, clients: Clients, *, retry: Retrier | None = None,
 
 
 def destroy(stack: Stack, clients: Clients, *, progress: Progress | None = None) -> DestroyResult:
-    """Delete every resource of the stack that exists, in reverse creation order."""
+    """Delete every resource of the stack that exists, in reverse creation order, and every orphan first."""
     changes = []
-    for resource in reversed(stack.resources):
+    for resource in [*_orphans(stack, clients), *reversed(stack.resources)]:
         if _read(resource, clients, stack.prefix) is None:
             change = Change(resource, ABSENT)
         else:
@@ -137,13 +149,20 @@ def destroy(stack: Stack, clients: Clients, *, progress: Progress | None = None)
     return DestroyResult(tuple(changes))
 
 
+def _orphans(stack: Stack, clients: Clients) -> list[Resource]:
+    try:
+        return orphans(stack, clients)
+    except (ClientError, BotoCoreError) as error:
+        raise DeployFailure(f"list what prefix {stack.prefix} has: {_one_line(error)}") from None
+
+
 def _read(resource: Resource, clients: Clients, prefix: str) -> Observed | None:
     try:
         observed = resource.read(clients)
     except (ClientError, BotoCoreError) as error:
         raise DeployFailure(f"read {resource.kind} {resource.name}: {_one_line(error)}") from None
-    if observed is not None and observed.tags.get(catalog.TAG_KEY) != prefix:
-        raise DeployFailure(f"{resource.kind} {resource.name} exists but is not tagged {catalog.TAG_KEY}={prefix}: "
+    if observed is not None and observed.tags.get(conventions.TAG_KEY) != prefix:
+        raise DeployFailure(f"{resource.kind} {resource.name} exists but is not tagged {conventions.TAG_KEY}={prefix}: "
                             "it was not created by deploy.py for this prefix; refusing to change or delete it")
     return observed
 

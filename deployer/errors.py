@@ -7,16 +7,17 @@ talking to AWS and maps to exit status 1. Both carry a one-line message.
 
 from __future__ import annotations
 
+from dsl.errors import CodedError
 
-class DeployError(Exception):
+
+class DeployError(CodedError):
     """Base class; ``code`` is stable across releases."""
 
     code = "DEPLOY"
     exit_status = 1
 
     def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(f"{self.code} {message}")
+        super().__init__(message, text=f"{self.code} {message}")
 
 
 class Refusal(DeployError):
@@ -30,6 +31,12 @@ class BadOption(Refusal):
     """A command-line option (prefix, region, lock name, limit) is out of range."""
 
     code = "DEPLOY-OPTION"
+
+
+class BadEndpoint(Refusal):
+    """``--endpoint-url`` answers, but not as an AWS API does."""
+
+    code = "DEPLOY-ENDPOINT"
 
 
 class BadGenerated(Refusal):

@@ -29,7 +29,7 @@ from rich.progress import (
 from deployer import catalog
 from deployer.clients import Clients
 from deployer.engine import DeployResult
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from dsl.findings import pointer
 from dsl.placeholders import PATTERN
 
 PLACEHOLDER = PATTERN
@@ -20,9 +21,17 @@ class UnknownPlaceholder(Exception):
         super().__init__(f"{where}: unknown placeholder ${{{name}}}")
 
 
-def placeholders_in(value: Any) -> set[str]:
-    """The names of every placeholder in ``value`` (keys and strings, at any depth)."""
-    return {name for text in strings_in(value) for name in PLACEHOLDER.findall(text)}
+def placeholder_uses(value: Any, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
+    """Every placeholder of ``value`` as (name, JSON Pointer of the string or key that holds it)."""
+    if isinstance(value, str):
+        yield from ((name, pointer(*at) or "/") for name in PLACEHOLDER.findall(value))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from placeholder_uses(item, (*at, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from ((name, pointer(*at, key)) for name in PLACEHOLDER.findall(key))
+            yield from placeholder_uses(item, (*at, key))
 
 
 def strings_in(value: Any) -> Iterator[str]:

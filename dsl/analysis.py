@@ -1,44 +1,37 @@
 """The checks the build runs on each compiled workflow, and its review summary.
 
-Validation (schema + semantic rules) and verification (lock safety) both
-read the ASL dict, exactly as they would read a hand-written file.
+Validation (schema + semantic rules) runs on every workflow; the project's own checks
+(:mod:`dsl.checks`) run on the workflows they apply to. Both read the ASL dict, exactly as they
+would read a hand-written file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-
-class AnalysisFailed(Exception):
-    """A compiled workflow has validation or verification findings."""
-
-
-def cleanup_context(file_name: str, documents: dict[str, dict[str, Any]]
-                    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The cleanup workflow and EventBridge rule that apply to ``file_name``, if any."""
-    rules = [doc for doc in documents.values() if "EventPattern" in doc and "Target" in doc]
-    for rule in rules:
-        target = rule["Target"]
-        if target != file_name and target in documents:
-            return documents[target], rule
-    return None, None
+from dsl.checks import Check, Subject, run_checks
+from dsl.errors import CodedError
 
 
-def check_and_summarise(name: str, file_name: str, documents: dict[str, dict[str, Any]]) -> str:
-    """Validate and verify one workflow; return its Markdown review summary."""
+class AnalysisFailed(CodedError):
+    """A compiled workflow has validation or check findings."""
+
+    code = "BUILD-CHECK"
+
+
+def check_and_summarise(name: str, file_name: str, documents: Mapping[str, Mapping[str, Any]], *,
+                        checks: Sequence[Check] = (), declared: frozenset[str] = frozenset()) -> str:
+    """Validate one workflow and run the checks that apply to it; return its Markdown review summary."""
     from dsl.review import render_summary
     from dsl.validate import validate
-    from dsl.verify import verify
 
     doc = documents[file_name]
-    cleanup, rule = cleanup_context(file_name, documents)
-    problems = [f.line(file_name) for f in validate(doc) if f.severity == "error"]
-    cleanup_name = rule["Target"] if rule else None
-    where = {"": file_name, "cleanup": cleanup_name, "rule": "the cleanup rule"}
-    findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=cleanup_name)
-    problems += [f.line(where.get(getattr(f, "document", ""), file_name) or file_name)
-                 for f in findings if f.severity == "error"]
+    problems = [f.line(file_name) for f in validate(dict(doc)) if f.severity == "error"]
+    outcomes = run_checks(checks, Subject(name, file_name, documents, declared))
+    for outcome in outcomes:
+        problems += outcome.error_lines(file_name)
     if problems:
         raise AnalysisFailed("; ".join(problems))
-    summary: str = render_summary(name, doc, cleanup=cleanup, rule=rule, findings=findings)
+    summary: str = render_summary(name, dict(doc), outcomes=outcomes)
     return summary

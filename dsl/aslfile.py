@@ -12,20 +12,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dsl.errors import CodedError
+
 # AWS rejects a definition over 1 MiB; a file far above that is not ASL we can
 # deploy, so it is refused before it is parsed.
 MAX_BYTES = 1024 * 1024 * 2
 
 
-class AslLoadError(Exception):
+class AslLoadError(CodedError):
     """The input cannot be read as one ASL JSON object."""
 
     code = "ASL-LOAD"
 
     def __init__(self, source: str, message: str) -> None:
         self.source = source
-        self.message = message
-        super().__init__(f"{source}: {message}")
+        super().__init__(message, text=f"{source}: {message}")
 
 
 def parse_text(source: str, data: bytes) -> dict[str, Any]:

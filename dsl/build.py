@@ -118,20 +118,27 @@ def summary_name(workflow: Workflow) -> str:
 
 
 def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Output]:
-    """Compile, validate and verify; every output file's text (the stamp last)."""
+    """Compile, validate and run the project's checks; every output file's text (the stamp last)."""
     from dsl.analysis import check_and_summarise
+    from dsl.checks import load_plugins
     from dsl.jsontext import dumps
     from dsl.workflow import Workflow
 
+    plugins = load_plugins()
     documents = compile_documents(items)
     outputs = [Output(name, dumps(doc)) for name, doc in documents.items()]
     for item in items:
         if isinstance(item, Workflow):
-            summary = check_and_summarise(item.name, item.file_name, documents)
+            summary = check_and_summarise(item.name, item.file_name, documents, checks=plugins.checks,
+                                          declared=item.checks)
             outputs.append(Output(summary_name(item), summary))
+            settings = item.settings()
+            if settings is not None:
+                outputs.append(Output(item.settings_file, dumps(settings)))
     outputs.sort(key=lambda o: o.file_name)
     texts = {o.file_name: o.text for o in outputs}
-    return [*outputs, Output(stamp.STAMP, stamp.stamp_text(stamp.inputs_digest(definitions), texts))]
+    digest = stamp.inputs_digest(definitions, extra=plugins.sources)
+    return [*outputs, Output(stamp.STAMP, stamp.stamp_text(digest, texts))]
 
 
 def stale_files(definitions: Path, generated: Path) -> list[str]:
@@ -140,9 +147,23 @@ def stale_files(definitions: Path, generated: Path) -> list[str]:
     Fast when the build stamp shows nothing changed; otherwise the whole build
     runs in memory (writing nothing) and every file is compared byte for byte.
     """
-    if stamp.is_current(definitions, generated):
+    if stamp.is_current(definitions, generated, extra=_check_sources()):
         return []
     return _differing_files(definitions, generated)
+
+
+def _check_sources() -> tuple[Path, ...]:
+    """The project checks' source folders, found without importing them (``--check`` stays cheap)."""
+    from dsl.checks import configured_modules, find_project, source_folder
+    from dsl.errors import DefinitionError
+
+    project = find_project()
+    try:
+        names = configured_modules(project)
+    except DefinitionError:
+        return ()  # the stamp then differs, and the full build reports the error
+    folders = (source_folder(name, project) for name in names)
+    return tuple(folder for folder in folders if folder is not None)
 
 
 def _differing_files(definitions: Path, generated: Path) -> list[str]:
@@ -167,7 +188,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or missing file")
     args = parser.parse_args(argv)
-    if args.check and stamp.is_current(args.definitions, args.out):
+    if args.check and stamp.is_current(args.definitions, args.out, extra=_check_sources()):
         sys.stdout.write(f"build --check: {args.out} is up to date\n")
         return 0
     from dsl.analysis import AnalysisFailed

@@ -10,13 +10,14 @@ are listed in traversal order from ``StartAt``; payloads keep the author's order
 from __future__ import annotations
 
 from types import EllipsisType
-from typing import Any
+from typing import Any, Protocol
 
 from dsl.conditions import And, Compare, Condition, Jsonata, Not, Or
 from dsl.errors import (
     BadPath,
     DuplicateStateName,
     EndNextConflict,
+    MissingPart,
     NameTooLong,
     QueryLanguageMismatch,
     UnknownTransition,
@@ -24,42 +25,40 @@ from dsl.errors import (
 )
 from dsl.paths import Intrinsic, P, is_path, is_reference_path
 from dsl.states import (
+    TRANSITION_ORDER,
+    AslField,
     Catcher,
     Choice,
-    Fail,
     Map,
-    Parallel,
-    Pass,
     QueryLanguage,
     Retrier,
     State,
-    Task,
-    Wait,
     _Flows,
-    _InputOutput,
-    _Recovers,
-    _Results,
+    asl_fields,
     walk,
 )
-from dsl.workflow import Workflow
 
 MAX_NAME = 80  # AWS rejects longer state names
 
-# Fields that exist only in one query language: (attribute, ASL name).
-_JSONPATH_ONLY = (
-    ("input_path", "InputPath"), ("output_path", "OutputPath"), ("parameters", "Parameters"),
-    ("result_selector", "ResultSelector"), ("timeout_seconds_path", "TimeoutSecondsPath"),
-    ("heartbeat_seconds_path", "HeartbeatSecondsPath"), ("items_path", "ItemsPath"),
-    ("seconds_path", "SecondsPath"), ("timestamp_path", "TimestampPath"),
-    ("error_path", "ErrorPath"), ("cause_path", "CausePath"),
-    ("max_concurrency_path", "MaxConcurrencyPath"),
-    ("tolerated_failure_percentage_path", "ToleratedFailurePercentagePath"),
-    ("tolerated_failure_count_path", "ToleratedFailureCountPath"),
-)
-_JSONATA_ONLY = (("arguments", "Arguments"), ("output", "Output"), ("items", "Items"))
 
+class Compilable(Protocol):
+    """What the compiler reads of a :class:`~dsl.workflow.Workflow`.
 
-def compile_workflow(workflow: Workflow) -> dict[str, Any]:
+    A protocol, so that the workflow imports the compiler and never the other way round.
+    """
+
+    @property
+    def start(self) -> State: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def query_language(self) -> QueryLanguage | None: ...
+    @property
+    def version(self) -> str | None: ...
+    @property
+    def timeout_seconds(self) -> int | None: ...
+
+def compile_workflow(workflow: Compilable) -> dict[str, Any]:
     """Compile ``workflow`` to an ASL document and freeze its states."""
     compiler = _Compiler(workflow)
     document: dict[str, Any] = {}
@@ -80,7 +79,7 @@ def _put(target: dict[str, Any], key: str, value: Any) -> None:
 
 
 class _Compiler:
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: Compilable) -> None:
         self.workflow = workflow
         self.names: dict[str, State] = {}
         self.all_states: list[State] = []
@@ -134,24 +133,56 @@ class _Compiler:
 
     # -- one state ---------------------------------------------------------
     def state(self, state: State, *, implicit_end: bool) -> dict[str, Any]:
+        """The ASL object of ``state``: each declared field (see :class:`~dsl.states.AslField`) in order."""
         language = self._language(state)
         self._check_language(state, language)
         out: dict[str, Any] = {"Type": type(state).__name__}
-        _put(out, "Comment", state.comment)
-        _put(out, "QueryLanguage", state.query_language)
-        self._own_fields(state, out, language)
-        if isinstance(state, _InputOutput):
-            self._data_flow(state, out, language)
-        if isinstance(state, _Recovers):
-            if state.retriers:
-                out["Retry"] = [_retrier(r) for r in state.retriers]
-            if state.catchers:
-                out["Catch"] = [self._catcher(state, c, language) for c in state.catchers]
-        if isinstance(state, _Flows):
+        transition_done = False
+        for spec, attribute in asl_fields(type(state)):
+            if spec.order >= TRANSITION_ORDER and not transition_done:
+                transition_done = True
+                if isinstance(state, _Flows):
+                    self._transition(state, out, implicit_end)
+            self._field(state, spec, getattr(state, attribute), out, language)
+        if not transition_done and isinstance(state, _Flows):
             self._transition(state, out, implicit_end)
-        if isinstance(state, Choice):
-            self._choices(state, out, language)
         return out
+
+    def _field(self, state: State, spec: AslField, value: Any, out: dict[str, Any],
+               language: QueryLanguage) -> None:
+        name = spec.name
+        if spec.kind == "value":
+            _put(out, name, value)
+        elif spec.kind == "path":
+            _put(out, name, self._path(state, name, value))
+        elif spec.kind == "reference":
+            _put(out, name, self._ref(state, name, value))
+        elif spec.kind == "payload":
+            _put(out, name, None if value is None else self.payload(state, name, value))
+        else:
+            self._special(state, name, value, out, language)
+
+    def _special(self, state: State, name: str, value: Any, out: dict[str, Any],
+                 language: QueryLanguage) -> None:
+        """The fields that are more than a value: nested scopes, entries, transitions, set-or-null."""
+        if name in ("Result", "ResultPath"):
+            if value is not ...:  # None is a real value (JSON null)
+                out[name] = value if name == "Result" else self._ref(state, name, value)
+        elif name == "Branches":
+            out[name] = [self.scope(start) for start in value]
+        elif name == "ItemProcessor" and isinstance(state, Map):
+            self._processor(state, out)
+        elif name == "ItemSelector" and isinstance(state, Map) and value is not None:
+            key = "Parameters" if state.legacy_iterator else "ItemSelector"
+            out[key] = self.payload(state, key, value)
+        elif name == "Retry" and value:
+            out[name] = [_retrier(r) for r in value]
+        elif name == "Catch" and value:
+            out[name] = [self._catcher(state, c, language) for c in value]
+        elif name == "Choices" and isinstance(state, Choice):
+            self._choices(state, out, language)
+        elif name == "Default" and value is not None:
+            out[name] = value.name
 
     def _language(self, state: State) -> QueryLanguage:
         return state.query_language or self.workflow.query_language or "JSONPath"
@@ -160,43 +191,19 @@ class _Compiler:
         if self.workflow.query_language == "JSONata" and state.query_language == "JSONPath":
             raise QueryLanguageMismatch("is JSONPath inside a JSONata workflow; AWS allows a state to "
                                         "switch to JSONata only", state=state.name, site=state.site)
-        wrong, right = (_JSONATA_ONLY, "JSONata") if language == "JSONPath" else (_JSONPATH_ONLY,
-                                                                                   "JSONPath")
-        for attribute, asl_name in wrong:
-            if getattr(state, attribute, None) is not None:
-                raise QueryLanguageMismatch(f"{asl_name} is a {right} field but the state uses "
-                                            f"{language}", state=state.name, site=state.site)
-        if language == "JSONata":
-            if isinstance(state, _Results) and state.result_path is not ...:
-                raise QueryLanguageMismatch("ResultPath is a JSONPath field but the state uses "
-                                            "JSONata (use Output)", state=state.name, site=state.site)
-            if isinstance(state, Map) and state.legacy_iterator:
-                raise QueryLanguageMismatch("the legacy Iterator form is JSONPath only",
-                                            state=state.name, site=state.site)
+        for spec, attribute in asl_fields(type(state)):
+            value = getattr(state, attribute)
+            if spec.language not in (None, language) and value is not None and value is not ...:
+                raise QueryLanguageMismatch(f"{spec.name} is a {spec.language} field but the state uses "
+                                            f"{language}{spec.hint}", state=state.name, site=state.site)
+        if language == "JSONata" and isinstance(state, Map) and state.legacy_iterator:
+            raise QueryLanguageMismatch("the legacy Iterator form is JSONPath only",
+                                        state=state.name, site=state.site)
 
-    def _own_fields(self, state: State, out: dict[str, Any], language: QueryLanguage) -> None:
-        if isinstance(state, Task):
-            out["Resource"] = state.resource
-            _put(out, "Credentials", state.credentials)
-        elif isinstance(state, Wait):
-            _put(out, "Seconds", state.seconds)
-            _put(out, "Timestamp", state.timestamp)
-            _put(out, "SecondsPath", self._ref(state, "SecondsPath", state.seconds_path))
-            _put(out, "TimestampPath", self._ref(state, "TimestampPath", state.timestamp_path))
-        elif isinstance(state, Fail):
-            _put(out, "Error", state.error)
-            _put(out, "ErrorPath", self._ref(state, "ErrorPath", state.error_path))
-            _put(out, "Cause", state.cause)
-            _put(out, "CausePath", self._ref(state, "CausePath", state.cause_path))
-        elif isinstance(state, Parallel):
-            out["Branches"] = [self.scope(start) for start in state.branches]
-        elif isinstance(state, Map):
-            self._map_fields(state, out)
-
-    def _map_fields(self, state: Map, out: dict[str, Any]) -> None:
+    def _processor(self, state: Map, out: dict[str, Any]) -> None:
         if state.iterator is None:
-            raise EndNextConflict("has no item processor; call .iterate(chain)", state=state.name,
-                                  site=state.site)
+            raise MissingPart("has no item processor; call .iterate(chain)", state=state.name,
+                              site=state.site)
         processor = self.scope(state.iterator)
         if state.legacy_iterator:
             out["Iterator"] = processor
@@ -204,47 +211,6 @@ class _Compiler:
             config: dict[str, Any] = {"Mode": state.mode}
             _put(config, "ExecutionType", state.execution_type)
             out["ItemProcessor"] = {"ProcessorConfig": config, **processor}
-        _put(out, "ItemReader", state.item_reader)
-        _put(out, "ItemsPath", self._ref(state, "ItemsPath", state.items_path))
-        _put(out, "Items", state.items)
-        if state.item_selector is not None:
-            key = "Parameters" if state.legacy_iterator else "ItemSelector"
-            out[key] = self.payload(state, key, state.item_selector)
-        _put(out, "ItemBatcher", state.item_batcher)
-        _put(out, "ResultWriter", state.result_writer)
-        _put(out, "MaxConcurrency", state.max_concurrency)
-        _put(out, "MaxConcurrencyPath", self._ref(state, "MaxConcurrencyPath",
-                                                  state.max_concurrency_path))
-        _put(out, "ToleratedFailurePercentage", state.tolerated_failure_percentage)
-        _put(out, "ToleratedFailurePercentagePath", self._ref(
-            state, "ToleratedFailurePercentagePath", state.tolerated_failure_percentage_path))
-        _put(out, "ToleratedFailureCount", state.tolerated_failure_count)
-        _put(out, "ToleratedFailureCountPath", self._ref(
-            state, "ToleratedFailureCountPath", state.tolerated_failure_count_path))
-        _put(out, "Label", state.label)
-
-    def _data_flow(self, state: _InputOutput, out: dict[str, Any], language: QueryLanguage) -> None:
-        _put(out, "InputPath", self._path(state, "InputPath", state.input_path))
-        if isinstance(state, _Results):
-            _put(out, "Parameters", None if state.parameters is None
-                 else self.payload(state, "Parameters", state.parameters))
-            _put(out, "Arguments", state.arguments)
-            if isinstance(state, Pass) and state.result is not ...:
-                out["Result"] = state.result
-            _put(out, "ResultSelector", None if state.result_selector is None
-                 else self.payload(state, "ResultSelector", state.result_selector))
-            if state.result_path is not ...:
-                out["ResultPath"] = self._ref(state, "ResultPath", state.result_path)
-        _put(out, "OutputPath", self._path(state, "OutputPath", state.output_path))
-        _put(out, "Output", state.output)
-        _put(out, "Assign", state.assign)
-        if isinstance(state, Task):
-            _put(out, "TimeoutSeconds", state.timeout_seconds)
-            _put(out, "TimeoutSecondsPath", self._ref(state, "TimeoutSecondsPath",
-                                                      state.timeout_seconds_path))
-            _put(out, "HeartbeatSeconds", state.heartbeat_seconds)
-            _put(out, "HeartbeatSecondsPath", self._ref(state, "HeartbeatSecondsPath",
-                                                        state.heartbeat_seconds_path))
 
     def _transition(self, state: _Flows, out: dict[str, Any], implicit_end: bool) -> None:
         nxt = state.wiring.next
@@ -259,18 +225,16 @@ class _Compiler:
 
     def _choices(self, state: Choice, out: dict[str, Any], language: QueryLanguage) -> None:
         if not state.rules:
-            raise EndNextConflict("a Choice needs at least one rule; call .when(condition, state)",
-                                  state=state.name, site=state.site)
+            raise MissingPart("a Choice needs at least one rule; call .when(condition, state)",
+                              state=state.name, site=state.site)
         rules = []
-        for condition, target, assign, output in state.rules:
-            rule = self._condition(state, condition, language)
-            _put(rule, "Assign", assign)
-            _put(rule, "Output", output)
-            rule["Next"] = target.name
+        for choice in state.rules:
+            rule = self._condition(state, choice.condition, language)
+            _put(rule, "Assign", choice.assign)
+            _put(rule, "Output", choice.output)
+            rule["Next"] = choice.target.name
             rules.append(rule)
         out["Choices"] = rules
-        if state.default is not None:
-            out["Default"] = state.default.name
 
     def _condition(self, state: State, condition: Condition, language: QueryLanguage
                    ) -> dict[str, Any]:

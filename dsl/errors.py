@@ -1,4 +1,8 @@
-"""Errors raised by the DSL, each with a stable code.
+"""Errors raised by the DSL, each with a stable code, and :class:`CodedError`, the project's error base.
+
+Every error the project raises on purpose (DSL, ASL loading, graph, IAM, review, build checks,
+verify, deploy, local run) derives from :class:`CodedError`: a stable ``code`` in one format
+(:data:`CODE_FORMAT`) and a one-line ``message``; ``docs/architecture.md`` lists every code.
 
 Every build-time error names the state it is about and the Python ``file:line``
 where that state was defined, so the message points at the author's code, not
@@ -8,8 +12,10 @@ at the compiler.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,7 +51,31 @@ def _relative(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-class DslError(Exception):
+CODE_FORMAT = re.compile(r"[A-Z]+(?:-[A-Z]+)*(?:-?[0-9]{3})?")
+"""Upper-case words joined by hyphens, optionally ending in a three-digit number: ``DSL001``,
+``IAM002``, ``ASL-LOAD``, ``DEPLOY-REFUSED``, ``LOCAL-STOP``."""
+
+
+class CodedError(Exception):
+    """Base of every error the project raises on purpose: a stable ``code`` and a one-line ``message``.
+
+    ``text`` is the exception's string when it is more than the message (a location, the code);
+    a subclass whose ``code`` does not match :data:`CODE_FORMAT` is refused when it is defined.
+    """
+
+    code: ClassVar[str] = "ERROR"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not CODE_FORMAT.fullmatch(cls.code):
+            raise TypeError(f"{cls.__qualname__}.code {cls.code!r} does not match {CODE_FORMAT.pattern}")
+
+    def __init__(self, message: str, *, text: str | None = None) -> None:
+        self.message = message
+        super().__init__(message if text is None else text)
+
+
+class DslError(CodedError):
     """Base class of every error the DSL raises; ``code`` is stable across releases."""
 
     code = "DSL000"
@@ -56,7 +86,7 @@ class DslError(Exception):
         self.state = state
         self.site = site
         self.other = other
-        super().__init__(self.format())
+        super().__init__(message, text=self.format())
 
     def format(self) -> str:
         where = f"{self.site}: " if self.site else ""
@@ -66,38 +96,56 @@ class DslError(Exception):
 
 
 class DuplicateStateName(DslError):
+    """Two states of one workflow share a name."""
+
     code = "DSL001"
 
 
 class UnknownTransition(DslError):
+    """A transition names a state that is not in its scope."""
+
     code = "DSL002"
 
 
 class UnreachableState(DslError):
+    """A state no transition reaches."""
+
     code = "DSL003"
 
 
 class EndNextConflict(DslError):
+    """A state that both ends and has a next state, or neither."""
+
     code = "DSL004"
 
 
 class TerminalStateTransition(DslError):
+    """A transition out of a Succeed or Fail state."""
+
     code = "DSL005"
 
 
 class NameTooLong(DslError):
+    """A state name longer than AWS allows (80 characters)."""
+
     code = "DSL006"
 
 
 class BadPath(DslError):
+    """A JSONPath or reference path that is not well formed."""
+
     code = "DSL007"
 
 
 class ErrorOrder(DslError):
+    """``States.ALL`` that is not the last error matcher of its retrier or catcher."""
+
     code = "DSL008"
 
 
 class QueryLanguageMismatch(DslError):
+    """A field or state of one query language inside the other."""
+
     code = "DSL009"
 
 
@@ -123,3 +171,9 @@ class DefinitionError(DslError):
     """A definition module that cannot be loaded or exports no workflow."""
 
     code = "DSL013"
+
+
+class MissingPart(DslError):
+    """A state without a part it cannot do without: a Map's item processor, a Choice's rules."""
+
+    code = "DSL014"

@@ -1,6 +1,6 @@
 """A graph model of any Amazon States Language document.
 
-Shared by the verifier (``dsl.verify``) and the review renderer (Mermaid/DOT),
+Shared by the verifier (``semaphore.verify``) and the review renderer (Mermaid/DOT),
 so both see the same states, scopes and transitions.
 
 Public API
@@ -11,7 +11,7 @@ Public API
     ``Next`` naming no state, a state that is not an object, ...).
 :class:`Graph`
     ``nodes`` (id -> :class:`Node`, document order), ``edges`` (tuple of
-    :class:`Edge`), ``scopes`` (id -> :class:`Scope`), ``root`` (the machine
+    :class:`Edge`), ``scopes`` (id -> :class:`GraphScope`), ``root`` (the machine
     scope), ``timeout_seconds`` (machine level), and the look-ups
     ``out_edges(id)``, ``in_edges(id)``, ``node(id)``, ``states()``,
     ``by_name(name)``, ``scope_of(id)``, ``ancestors(id)``, ``label(id)``.
@@ -27,7 +27,7 @@ Public API
     One transition with its ``kind`` and a short ``label``: the errors of a
     Catch (``States.ALL``), a Choice rule's condition in short form
     (``$.n > 3``), ``Default``, a retry policy (``States.ALL x6``), ...
-:class:`Scope`
+:class:`GraphScope`
     The machine, a Parallel branch or a Map's item processor, with its
     ``start``, ``states``, ``end`` and ``failed`` node ids and its ``owner``
     (the Parallel/Map node that runs it).
@@ -74,15 +74,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dsl.errors import CodedError
+
 __all__ = [
     "Edge",
     "EdgeKind",
     "Graph",
     "GraphError",
+    "GraphScope",
     "Node",
     "NodeKind",
     "RetryPolicy",
-    "Scope",
     "build_graph",
     "condition_label",
     "error_matches",
@@ -99,15 +101,14 @@ _OTHER_ERROR = "Resource.OtherError"
 _CONDITION_DEPTH = 6
 
 
-class GraphError(Exception):
+class GraphError(CodedError):
     """The document's structure cannot be followed; ``pointer`` locates the problem."""
 
     code = "GRAPH"
 
     def __init__(self, pointer: str, message: str) -> None:
         self.pointer = pointer
-        self.message = message
-        super().__init__(f"{pointer or '/'}: {message}")
+        super().__init__(message, text=f"{pointer or '/'}: {message}")
 
 
 class NodeKind(enum.StrEnum):
@@ -213,7 +214,7 @@ class Edge:
 
 
 @dataclass(frozen=True)
-class Scope:
+class GraphScope:
     """A sequence of states with one start: the machine, a branch, or a Map's items.
 
     ``kind`` is ``machine``, ``branch`` or ``iteration``; ``mode`` is the Map
@@ -240,12 +241,12 @@ class Graph:
     """Nodes, edges and scopes of one ASL document (see the module docstring)."""
 
     def __init__(self, doc: Mapping[str, Any], nodes: dict[str, Node], edges: list[Edge],
-                 scopes: dict[str, Scope]) -> None:
+                 scopes: dict[str, GraphScope]) -> None:
         self.doc = doc
         self.nodes: dict[str, Node] = nodes
         self.edges: tuple[Edge, ...] = tuple(edges)
-        self.scopes: dict[str, Scope] = scopes
-        self.root: Scope = scopes[""]
+        self.scopes: dict[str, GraphScope] = scopes
+        self.root: GraphScope = scopes[""]
         timeout = doc.get("TimeoutSeconds")
         self.timeout_seconds: int | None = timeout if isinstance(timeout, int) else None
         self._out: dict[str, list[Edge]] = {key: [] for key in nodes}
@@ -278,7 +279,7 @@ class Graph:
         """State nodes with this name (one, unless branches reuse names)."""
         return [self.nodes[i] for i in self._names.get(name, ())]
 
-    def scope_of(self, node_id: str) -> Scope:
+    def scope_of(self, node_id: str) -> GraphScope:
         """The scope a node belongs to."""
         return self.scopes[self.nodes[node_id].scope]
 
@@ -309,22 +310,22 @@ def build_graph(doc: Mapping[str, Any]) -> Graph:
     """Build the model of ``doc`` (an ASL state machine as parsed JSON)."""
     if not isinstance(doc, Mapping):
         raise GraphError("", "an ASL document must be a JSON object")
-    builder = _Builder(doc)
+    builder = _GraphBuilder(doc)
     builder.run()
     return Graph(doc, builder.nodes, builder.edges, builder.scopes)
 
 
-class _Builder:
+class _GraphBuilder:
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
         self.nodes: dict[str, Node] = {}
         self.edges: list[Edge] = []
-        self.scopes: dict[str, Scope] = {}
+        self.scopes: dict[str, GraphScope] = {}
         # container id -> (its definition, its child scope ids), wired once all scopes exist
         self.containers: list[tuple[Node, tuple[str, ...]]] = []
 
     def run(self) -> None:
-        # A pending scope is its body and its Scope with start/states/end/failed still empty.
+        # A pending scope is its body and its GraphScope with start/states/end/failed still empty.
         pending = [(self.doc, _scope_head("", "machine", "machine", None, None, 0, 0, None,
                                           _language(self.doc, "JSONPath")))]
         while pending:
@@ -332,7 +333,7 @@ class _Builder:
         for container, children in self.containers:
             self._wire_container(container, children)
 
-    def _scope(self, body: Mapping[str, Any], pending: Scope) -> list[tuple[Mapping[str, Any], Scope]]:
+    def _scope(self, body: Mapping[str, Any], pending: GraphScope) -> list[tuple[Mapping[str, Any], GraphScope]]:
         sid = pending.id
         states = body.get("States")
         if not isinstance(states, Mapping) or not states:
@@ -343,7 +344,7 @@ class _Builder:
                              f"StartAt {start!r} names no state of this scope")
         end_id, failed_id = sid + "#end", sid + "#failed"
         ids: dict[str, str] = {name: _join(sid, "States", name) for name in states}
-        children: list[tuple[Mapping[str, Any], Scope]] = []
+        children: list[tuple[Mapping[str, Any], GraphScope]] = []
         for name, state in states.items():
             node_id = ids[name]
             if not isinstance(state, Mapping):
@@ -360,8 +361,8 @@ class _Builder:
         # Children are processed after this scope; reversed so the stack pops them in order.
         return children[::-1]
 
-    def _state(self, scope: Scope, name: str, node_id: str,
-               state: Mapping[str, Any]) -> tuple[Node, list[tuple[Mapping[str, Any], Scope]]]:
+    def _state(self, scope: GraphScope, name: str, node_id: str,
+               state: Mapping[str, Any]) -> tuple[Node, list[tuple[Mapping[str, Any], GraphScope]]]:
         kind = state.get("Type")
         if not isinstance(kind, str) or kind not in STATE_TYPES:
             raise GraphError(_join(node_id, "Type"),
@@ -384,8 +385,8 @@ class _Builder:
         )
         return node, kids
 
-    def _child_scopes(self, scope: Scope, name: str, node_id: str, kind: str,
-                      state: Mapping[str, Any], language: str) -> list[tuple[Mapping[str, Any], Scope]]:
+    def _child_scopes(self, scope: GraphScope, name: str, node_id: str, kind: str,
+                      state: Mapping[str, Any], language: str) -> list[tuple[Mapping[str, Any], GraphScope]]:
         depth = scope.depth + 1
         if kind == "Parallel":
             branches = state.get("Branches")
@@ -486,9 +487,9 @@ def _join(base: str, *parts: str) -> str:
 
 
 def _scope_head(sid: str, kind: str, label: str, owner: str | None, parent: str | None, index: int, depth: int,
-                mode: str | None, language: str) -> Scope:
-    """A Scope whose states are not read yet."""
-    return Scope(sid, kind, label, owner, parent, index, depth, "", (), "", "", mode, language)
+                mode: str | None, language: str) -> GraphScope:
+    """A GraphScope whose states are not read yet."""
+    return GraphScope(sid, kind, label, owner, parent, index, depth, "", (), "", "", mode, language)
 
 
 def _language(body: Mapping[str, Any], inherited: str) -> str:

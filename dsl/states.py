@@ -13,12 +13,14 @@ a Parallel branch, say). Once a workflow is compiled its states are frozen and
 any further change raises :class:`~dsl.errors.FrozenError`.
 """
 
+# asl() is a field specifier like dataclasses.field (it returns one), not a default computed once.
+# ruff: noqa: RUF009
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from types import EllipsisType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from dsl.conditions import Condition
 from dsl.errors import (
@@ -34,11 +36,52 @@ from dsl.errors import (
 QueryLanguage = Literal["JSONPath", "JSONata"]
 Jitter = Literal["FULL", "NONE"]
 JsonObject = dict[str, Any]
+# How the compiler writes a field: as it is, as a JSONPath, as a reference path, as a payload
+# template (P values become ``key.$``), or by code of its own (nested scopes, transitions).
+FieldKind = Literal["value", "path", "reference", "payload", "special"]
+TRANSITION_ORDER = 80  # fields ordered below come before Next/End, the rest after
+
+
+@dataclass(frozen=True)
+class AslField:
+    """How one dataclass field appears in ASL: its name, its place, its query language, its kind.
+
+    ``order`` sets the key order of the compiled state (the same on every machine); ``language``
+    is the only query language the field belongs to (None: both); ``hint`` ends the message when
+    the field is used in the other language.
+    """
+
+    name: str
+    order: int
+    language: QueryLanguage | None = None
+    kind: FieldKind = "value"
+    hint: str = ""
+
+
+def asl(name: str, order: int, *, language: QueryLanguage | None = None, kind: FieldKind = "value",
+        hint: str = "", default: Any = None, init: bool = True) -> Any:
+    """A dataclass field that compiles to the ASL field ``name`` (see :class:`AslField`)."""
+    metadata = {"asl": AslField(name, order, language, kind, hint)}
+    if default is list:
+        return field(init=init, default_factory=list, metadata=metadata)
+    return field(init=init, default=default, metadata=metadata)
+
+
+def asl_fields(cls: type[State]) -> tuple[tuple[AslField, str], ...]:
+    """Every ASL field of a state class with its attribute name, in ASL order."""
+    known = _ASL_FIELDS.get(cls)
+    if known is None:
+        found = [(f.metadata["asl"], f.name) for f in fields(cls) if "asl" in f.metadata]
+        known = _ASL_FIELDS[cls] = tuple(sorted(found, key=lambda pair: pair[0].order))
+    return known
+
+
+_ASL_FIELDS: dict[type[State], tuple[tuple[AslField, str], ...]] = {}
 
 ALL_ERRORS = "States.ALL"
 
 
-class Scope:
+class WiringScope:
     """A set of states that may transition to each other: the machine, one
     Parallel branch, or one Map iteration. Transitions never cross scopes."""
 
@@ -56,8 +99,8 @@ class State:
 
     name: str
     _: KW_ONLY
-    comment: str | None = None
-    query_language: QueryLanguage | None = None
+    comment: str | None = asl("Comment", 10)
+    query_language: QueryLanguage | None = asl("QueryLanguage", 20)
     site: Site = field(default_factory=caller_site, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -120,13 +163,13 @@ class _Wiring:
         self.next_site: Site | None = None
         self.end: bool = False
         self.end_site: Site | None = None
-        self.scope: Scope | None = None
+        self.scope: WiringScope | None = None
         self.scope_site: Site | None = None
         self.predecessors: list[tuple[State, Site]] = []
         self.frozen = False
 
 
-def claim(state: State, scope: Scope, site: Site) -> None:
+def claim(state: State, scope: WiringScope, site: Site) -> None:
     """Put ``state`` and everything reachable from it into ``scope``.
 
     Raises :class:`WiringError` when a reachable state already belongs to
@@ -238,21 +281,22 @@ class _Flows(State):
 class _InputOutput(State):
     """InputPath / OutputPath (JSONPath) and Output (JSONata), and Assign."""
 
-    input_path: str | None = None
-    output_path: str | None = None
-    output: Any = None
-    assign: JsonObject | None = None
+    input_path: str | None = asl("InputPath", 50, language="JSONPath", kind="path")
+    output_path: str | None = asl("OutputPath", 56, language="JSONPath", kind="path")
+    output: Any = asl("Output", 57, language="JSONata")
+    assign: JsonObject | None = asl("Assign", 58)
 
 
 @dataclass(eq=False, kw_only=True)
 class _Results(_InputOutput):
     """Parameters / ResultSelector / ResultPath (JSONPath), Arguments (JSONata)."""
 
-    parameters: JsonObject | None = None
-    arguments: Any = None
-    result_selector: JsonObject | None = None
+    parameters: JsonObject | None = asl("Parameters", 51, language="JSONPath", kind="payload")
+    arguments: Any = asl("Arguments", 52, language="JSONata")
+    result_selector: JsonObject | None = asl("ResultSelector", 54, language="JSONPath", kind="payload")
     # ``...`` means "not set"; None is a real value: discard the result.
-    result_path: str | None | EllipsisType = ...
+    result_path: str | None | EllipsisType = asl("ResultPath", 55, language="JSONPath", kind="special",
+                                                 hint=" (use Output)", default=...)
 
 
 @dataclass(frozen=True)
@@ -284,12 +328,12 @@ class Catcher:
 class _Recovers(State):
     """Retry and Catch, for Task, Parallel and Map."""
 
-    retriers: list[Retrier] = field(init=False, default_factory=list)
-    catchers: list[Catcher] = field(init=False, default_factory=list)
+    retriers: list[Retrier] = asl("Retry", 70, kind="special", default=list, init=False)
+    catchers: list[Catcher] = asl("Catch", 71, kind="special", default=list, init=False)
 
     def retry(self, errors: Sequence[str] = (ALL_ERRORS,), *, interval: int | None = None,
               max_attempts: int | None = None, backoff: float | None = None,
-              max_delay: int | None = None, jitter: Jitter | None = None) -> _Recovers:
+              max_delay: int | None = None, jitter: Jitter | None = None) -> Self:
         """Add a Retry entry (checked in order, so add the most specific first)."""
         self._check_mutable()
         site = caller_site()
@@ -298,7 +342,7 @@ class _Recovers(State):
         return self
 
     def catch(self, errors: Sequence[str], handler: State | Chain, *, result_path: Any = ...,
-              output: Any = None, assign: JsonObject | None = None) -> _Recovers:
+              output: Any = None, assign: JsonObject | None = None) -> Self:
         """Add a Catch entry: on ``errors`` go to ``handler`` (checked in order)."""
         self._check_mutable()
         site = caller_site()
@@ -335,19 +379,19 @@ def _error_list(state: State, errors: Sequence[str] | str, existing: Sequence[Re
 class Pass(_Results, _Flows):
     """``Pass``: passes its input (or ``result``) to its output."""
 
-    result: Any = ...  # ``...``: not set (None is the JSON null result)
+    result: Any = asl("Result", 53, kind="special", default=...)  # ``...``: not set (None: the JSON null)
 
 
 @dataclass(eq=False, kw_only=True)
 class Task(_Results, _Recovers, _Flows):
     """``Task``: calls ``resource`` (an ARN or an ``arn:aws:states:::`` integration)."""
 
-    resource: str = ""
-    timeout_seconds: int | str | None = None
-    timeout_seconds_path: str | None = None
-    heartbeat_seconds: int | str | None = None
-    heartbeat_seconds_path: str | None = None
-    credentials: JsonObject | None = None
+    resource: str = asl("Resource", 30, default="")
+    timeout_seconds: int | str | None = asl("TimeoutSeconds", 60)
+    timeout_seconds_path: str | None = asl("TimeoutSecondsPath", 61, language="JSONPath", kind="reference")
+    heartbeat_seconds: int | str | None = asl("HeartbeatSeconds", 62)
+    heartbeat_seconds_path: str | None = asl("HeartbeatSecondsPath", 63, language="JSONPath", kind="reference")
+    credentials: JsonObject | None = asl("Credentials", 31)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -359,10 +403,10 @@ class Task(_Results, _Recovers, _Flows):
 class Wait(_InputOutput, _Flows):
     """``Wait``: exactly one of seconds, timestamp, seconds_path, timestamp_path."""
 
-    seconds: int | str | None = None
-    timestamp: str | None = None
-    seconds_path: str | None = None
-    timestamp_path: str | None = None
+    seconds: int | str | None = asl("Seconds", 30)
+    timestamp: str | None = asl("Timestamp", 31)
+    seconds_path: str | None = asl("SecondsPath", 32, language="JSONPath", kind="reference")
+    timestamp_path: str | None = asl("TimestampPath", 33, language="JSONPath", kind="reference")
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -373,12 +417,22 @@ class Wait(_InputOutput, _Flows):
                                "timestamp_path", state=self.name, site=self.site)
 
 
+@dataclass(frozen=True)
+class ChoiceRule:
+    """One rule of a Choice: when ``condition`` holds, go to ``target`` (with its Assign and Output)."""
+
+    condition: Condition
+    target: State
+    assign: JsonObject | None = None
+    output: Any = None
+
+
 @dataclass(eq=False, kw_only=True)
 class Choice(_InputOutput):
     """``Choice``: the first rule whose condition holds picks the next state."""
 
-    rules: list[tuple[Condition, State, JsonObject | None, Any]] = field(init=False, default_factory=list)
-    default: State | None = field(init=False, default=None)
+    rules: list[ChoiceRule] = asl("Choices", 90, kind="special", default=list, init=False)
+    default: State | None = asl("Default", 91, kind="special", init=False)
 
     def when(self, condition: Condition, target: State | Chain, *,
              assign: JsonObject | None = None, output: Any = None) -> Choice:
@@ -388,7 +442,7 @@ class Choice(_InputOutput):
             raise InvalidField(f"when() needs a Condition (e.g. Var('$.x') == 1), got "
                                f"{type(condition).__name__}", state=self.name, site=caller_site())
         start = Chain.of(target).start
-        self.rules.append((condition, start, assign, output))
+        self.rules.append(ChoiceRule(condition, start, assign, output))
         self._link(start, caller_site())
         return self
 
@@ -404,7 +458,7 @@ class Choice(_InputOutput):
         return self
 
     def successors(self) -> list[State]:
-        targets = [rule[1] for rule in self.rules]
+        targets = [rule.target for rule in self.rules]
         return targets + ([self.default] if self.default is not None else [])
 
 
@@ -412,7 +466,7 @@ class Choice(_InputOutput):
 class Parallel(_Results, _Recovers, _Flows):
     """``Parallel``: runs each branch (a chain) on the same input."""
 
-    branches: list[State] = field(init=False, default_factory=list)
+    branches: list[State] = asl("Branches", 30, kind="special", default=list, init=False)
 
     def branch(self, *chains: State | Chain) -> Parallel:
         """Add one branch per argument; each is a scope of its own."""
@@ -421,7 +475,7 @@ class Parallel(_Results, _Recovers, _Flows):
         for chain in chains:
             start = Chain.of(chain).start
             n = len(self.branches) + 1
-            claim(start, Scope(f"branch {n} of Parallel {self.name!r}", site), site)
+            claim(start, WiringScope(f"branch {n} of Parallel {self.name!r}", site), site)
             self.branches.append(start)
         return self
 
@@ -439,24 +493,29 @@ class Map(_Results, _Recovers, _Flows):
     ``legacy_iterator=True`` writes the older ``Iterator``/``Parameters`` form.
     """
 
-    items_path: str | None = None
-    items: Any = None
-    item_selector: JsonObject | None = None
-    item_reader: JsonObject | None = None
-    item_batcher: JsonObject | None = None
-    result_writer: JsonObject | None = None
-    max_concurrency: int | str | None = None
-    max_concurrency_path: str | None = None
-    tolerated_failure_percentage: float | str | None = None
-    tolerated_failure_percentage_path: str | None = None
-    tolerated_failure_count: int | str | None = None
-    tolerated_failure_count_path: str | None = None
-    label: str | None = None
+    items_path: str | None = asl("ItemsPath", 32, language="JSONPath", kind="reference")
+    items: Any = asl("Items", 33, language="JSONata")
+    # ItemSelector, or Parameters in the legacy Iterator form.
+    item_selector: JsonObject | None = asl("ItemSelector", 34, kind="special")
+    item_reader: JsonObject | None = asl("ItemReader", 31)
+    item_batcher: JsonObject | None = asl("ItemBatcher", 35)
+    result_writer: JsonObject | None = asl("ResultWriter", 36)
+    max_concurrency: int | str | None = asl("MaxConcurrency", 37)
+    max_concurrency_path: str | None = asl("MaxConcurrencyPath", 38, language="JSONPath", kind="reference")
+    tolerated_failure_percentage: float | str | None = asl("ToleratedFailurePercentage", 39)
+    tolerated_failure_percentage_path: str | None = asl("ToleratedFailurePercentagePath", 40, language="JSONPath",
+                                                        kind="reference")
+    tolerated_failure_count: int | str | None = asl("ToleratedFailureCount", 41)
+    tolerated_failure_count_path: str | None = asl("ToleratedFailureCountPath", 42, language="JSONPath",
+                                                   kind="reference")
+    label: str | None = asl("Label", 43)
+    # Written inside ItemProcessor.ProcessorConfig.
     mode: ProcessorMode = "INLINE"
     execution_type: ExecutionType | None = None
     legacy_iterator: bool = False
 
-    iterator: State | None = field(init=False, default=None)
+    # ItemProcessor (its ProcessorConfig from mode and execution_type), or the legacy Iterator.
+    iterator: State | None = asl("ItemProcessor", 30, kind="special", init=False)
 
     def iterate(self, chain: State | Chain) -> Map:
         """Set the chain run for each item (the ItemProcessor)."""
@@ -465,7 +524,7 @@ class Map(_Results, _Recovers, _Flows):
         if self.iterator is not None:
             raise WiringError("the item processor is already set", state=self.name, site=site)
         start = Chain.of(chain).start
-        claim(start, Scope(f"the item processor of Map {self.name!r}", site), site)
+        claim(start, WiringScope(f"the item processor of Map {self.name!r}", site), site)
         object.__setattr__(self, "iterator", start)
         return self
 
@@ -479,7 +538,7 @@ class Succeed(_InputOutput):
 class Fail(State):
     """``Fail``: ends the execution with an error and a cause."""
 
-    error: str | None = None
-    cause: str | None = None
-    error_path: str | None = None
-    cause_path: str | None = None
+    error: str | None = asl("Error", 30)
+    cause: str | None = asl("Cause", 32)
+    error_path: str | None = asl("ErrorPath", 31, language="JSONPath", kind="reference")
+    cause_path: str | None = asl("CausePath", 33, language="JSONPath", kind="reference")

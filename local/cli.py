@@ -1,63 +1,85 @@
-"""``python deploy.py --local``: the whole system on this machine, with a report (see :func:`main`)."""
+"""``python deploy.py --local``: the whole system on this machine, with a report.
+
+``deploy.py`` parses every option (so ``deploy.py --help`` lists the local run's too):
+``add_arguments`` declares the local run's own, ``check`` refuses bad ones before anything
+starts, ``run`` runs. Nothing here imports the emulator: ``run`` does, so that ``--help``
+works without the ``[local]`` extra.
+"""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
 
-from deployer.errors import DeployError
-from local.run import DRIVERS, LocalRunError, run_local
+from deployer.config import DeployConfig
+from deployer.errors import BadOption
 
-PROG = "deploy.py --local"
 TEST_MACHINE_EXECUTIONS = 100
+DEFAULT_OUT = Path("local-run")
+# The options only a local run has (argparse dests); their defaults are applied in ``run``.
+LOCAL_ONLY = ("executions", "work_seconds", "failure_rate", "seed", "driver", "out", "timeout")
+DESCRIPTION = (
+    "--local starts an embedded AWS emulator (moto) on 127.0.0.1, deploys the stack into it with the same deploy "
+    "code as for AWS (every workflow of generated/, the semaphore system and yours, with --param/--params), runs "
+    "the semaphore, and reports: peak holders, leaked slots, makespan, utilization, transitions and DynamoDB "
+    "requests per execution, in OUT/report.json and OUT/timeline.svg. Exit status 1 when more than --limit held or "
+    "worked at once, work ran without a slot, a slot leaked, or an execution never ended. Needs the local extra: "
+    'pip install -e ".[local]".')
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Start an embedded AWS emulator (moto) on 127.0.0.1, deploy the stack into it with the same "
-                    "deploy code as for AWS, run the semaphore, and report: peak holders, leaked slots, makespan, "
-                    "utilization, transitions and DynamoDB requests per execution. Writes local-run/report.json "
-                    "and local-run/timeline.svg. Exit status 1 when more than --limit held or worked at once, "
-                    "work ran without a slot, a slot leaked, or an execution never ended.")
-    parser.add_argument("--executions", type=int, default=None,
-                        help=f"how many executions compete (default: the test machine's {TEST_MACHINE_EXECUTIONS}; "
-                             "a number starts them directly instead of through the test machine)")
-    parser.add_argument("--limit", type=int, default=5, help="how many may hold the lock at once (default: 5)")
-    parser.add_argument("--work-seconds", type=float, default=1.0, help="seconds of work per execution (default: 1)")
-    parser.add_argument("--failure-rate", type=float, default=0.1,
-                        help="share of worker calls that raise RandomSimulatedFailure (default: 0.1)")
-    parser.add_argument("--seed", type=int, default=None, help="seed of the worker's random failures")
-    parser.add_argument("--driver", choices=DRIVERS, default=None,
-                        help="test-machine: run the deployed test machine; direct: start the executions "
-                             "directly (default: test-machine without --executions, direct with it)")
-    parser.add_argument("--prefix", default="CC", help="name prefix of every resource (default: CC)")
-    parser.add_argument("--lock-name", default="MySemaphore", help="name of the semaphore (default: MySemaphore)")
-    parser.add_argument("--out", type=Path, default=Path("local-run"),
-                        help="folder for report.json and timeline.svg (default: local-run)")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="give up waiting after this many seconds (default: 1800)")
-    return parser
+def add_arguments(group: argparse._ArgumentGroup) -> None:
+    """The local run's own options (``--prefix``, ``--lock-name``, ``--limit``, ``--param`` are shared)."""
+    group.add_argument("--executions", type=int, default=None,
+                       help=f"how many executions compete (default: the test machine's {TEST_MACHINE_EXECUTIONS}; "
+                            "a number starts them directly instead of through the test machine)")
+    group.add_argument("--work-seconds", type=float, default=None, help="seconds of work per execution (default: 1)")
+    group.add_argument("--failure-rate", type=float, default=None,
+                       help="share of worker calls that raise RandomSimulatedFailure (default: 0.1)")
+    group.add_argument("--seed", type=int, default=None, help="seed of the worker's random failures")
+    group.add_argument("--driver", choices=("test-machine", "direct"), default=None,
+                       help="test-machine: run the deployed test machine; direct: start the executions "
+                            "directly (default: test-machine without --executions, direct with it)")
+    group.add_argument("--out", type=Path, default=None, metavar="FOLDER",
+                       help=f"folder for report.json and timeline.svg (default: {DEFAULT_OUT})")
+    group.add_argument("--timeout", type=float, default=None,
+                       help="give up waiting after this many seconds (default: 1800)")
 
 
-def main(argv: list[str]) -> int:
-    """Run the local system; returns 0, 1 (a promise broke), 2 (refused) or 130 (interrupted)."""
-    args = build_parser().parse_args(argv)
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
-    driver = args.driver or ("test-machine" if args.executions is None else "direct")
+def check(args: argparse.Namespace) -> None:
+    """Refuse what would fail only after the run: a count below 1, an --out that cannot be written."""
+    if args.executions is not None and args.executions < 1:
+        raise BadOption(f"--executions {args.executions}: expected a positive number of executions")
+    out: Path = args.out or DEFAULT_OUT
+    if out.exists() and not out.is_dir():
+        raise BadOption(f"--out {out}: is a file; expected a folder for report.json and timeline.svg")
     try:
-        report = run_local(
-            args.executions or TEST_MACHINE_EXECUTIONS, args.limit, args.work_seconds, args.failure_rate, args.seed,
-            driver=driver, out_dir=args.out, console=console, timeout=args.timeout, prefix=args.prefix,
-            lock_name=args.lock_name)
-    except (LocalRunError, DeployError) as exc:
-        err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
-        return 2
-    except KeyboardInterrupt:
-        err.print(f"{PROG}: interrupted", markup=False)
-        return 130
-    console.print(f"report: {args.out / 'report.json'}, timeline: {args.out / 'timeline.svg'}", markup=False)
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise BadOption(f"--out {out}: cannot write there ({exc.strerror or exc}); expected a writable folder") \
+            from None
+
+
+def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int:
+    """Run the local system for ``config``'s prefix, lock, limit and params; 0, or 1 when a promise broke."""
+    from local.report import RunSettings
+    from local.run import LocalRunError, StackOptions, run_local
+
+    out: Path = args.out or DEFAULT_OUT
+    driver = args.driver or ("test-machine" if args.executions is None else "direct")
+    settings = RunSettings(
+        requested=TEST_MACHINE_EXECUTIONS if args.executions is None else args.executions, limit=config.limit,
+        work_seconds=1.0 if args.work_seconds is None else args.work_seconds,
+        failure_rate=0.1 if args.failure_rate is None else args.failure_rate, seed=args.seed, driver=driver)
+    try:
+        report = run_local(settings, stack=StackOptions(prefix=config.prefix, lock_name=config.lock_name,
+                                                        params=config.params, params_file=config.params_file),
+                           out_dir=out, console=console, timeout=1800.0 if args.timeout is None else args.timeout)
+    except LocalRunError as exc:  # an option out of range, found before the emulator starts
+        raise BadOption(str(exc).removeprefix(f"{LocalRunError.code} ")) from None
+    console.print(f"report: {out / 'report.json'}, timeline: {out / 'timeline.svg'}", markup=False)
     return report.exit_code

@@ -24,6 +24,7 @@ from typing import Any
 from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.responses import DynamoHandler
 
+from dsl.errors import CodedError
 from local import callcontext
 from local.shims import dynamodb_atomic
 from local.shims._patch import Undo, replace_attr
@@ -39,10 +40,10 @@ FAULT_STATUS = {
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 
 
-class FaultRuleError(ValueError):
-    """A fault rule names an error DynamoDB does not answer with (code ``local-fault``)."""
+class FaultRuleError(CodedError, ValueError):
+    """A fault rule names an error DynamoDB does not answer with."""
 
-    code = "local-fault"
+    code = "LOCAL-FAULT"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """EventBridge for the local engine: Step Functions status-change events delivered to rule targets.
 
-moto 5.2.5 neither emits "Step Functions Execution Status Change" events nor delivers any
+moto 5.2.6 neither emits "Step Functions Execution Status Change" events nor delivers any
 event to a state-machine target (its `Rule.send_to_targets` raises NotImplementedError).
 This emulator:
 

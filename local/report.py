@@ -17,17 +17,19 @@ from local.shims.lambda_inprocess import Invocation
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunSettings:
-    """What a run was asked to do."""
+    """What a run is asked to do (``run_local``'s input; the report records it)."""
 
-    requested: int
-    limit: int
-    work_seconds: float
-    failure_rate: float
-    seed: int | None
-    time_scale: float
-    driver: str
+    requested: int = 100
+    limit: int = 5
+    work_seconds: float = 1.0
+    failure_rate: float = 0.1
+    seed: int | None = None
+    time_scale: float = 1.0
+    """ASL waits and retry intervals run this much faster (< 1 in tests; timings mean something only at 1)."""
+    driver: str = "test-machine"
+    """``test-machine`` starts the deployed test machine; ``direct`` starts the executions at once."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +38,7 @@ from rich.progress import (
 )
 
 from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
+from dsl.errors import CodedError
 from dsl.jsontext import dumps, write_atomic
 from local import measure
 from local.dynamodb_gateway import DynamoFault, execution_arn_holders
@@ -56,13 +57,13 @@ _POLL_SECONDS = 0.25
 _CLIENT_NICENESS = 10
 
 
-class LocalRunError(Exception):
-    """A local run cannot start: an option is out of range (code ``LOCAL-RUN``)."""
+class LocalRunError(CodedError):
+    """A local run cannot start: an option is out of range."""
 
     code = "LOCAL-RUN"
 
     def __init__(self, message: str) -> None:
-        super().__init__(f"{self.code} {message}")
+        super().__init__(message, text=f"{self.code} {message}")
 
 
 @dataclass
@@ -86,74 +87,94 @@ def _lock_holder() -> catalog.MachineSpec:
     return next(m for m in catalog.MACHINES if m.acquires_lock)
 
 
-def run_local(executions: int = 100, limit: int = 5, work_seconds: float = 1.0, failure_rate: float = 0.1,
-              seed: int | None = None, *, generated_dir: Path | None = None, source_root: Path | None = None,
-              check_definitions: bool = True, driver: str = "test-machine", time_scale: float = 1.0,
-              dynamodb_faults: Sequence[DynamoFault] = (), stops: Sequence[StopRule] = (),
-              event_faults: EventFaults | None = None, during: Callable[[LocalRun], None] | None = None,
-              before_start: Callable[[LocalRun], None] | None = None,
-              wait_for: Callable[[LocalRun], bool] | None = None,
-              out_dir: Path | None = Path("local-run"), console: Console | None = None,
-              progress: bool = True, timeout: float = 900.0, prefix: str = "CC",
-              lock_name: str = "MySemaphore") -> Report:
-    """Deploy into an embedded moto server, run ``executions`` semaphore executions, report.
+@dataclass(frozen=True, kw_only=True)
+class StackOptions:
+    """Which stack a local run deploys, and how."""
 
-    ``driver`` ``test-machine`` starts the deployed test machine with input
+    prefix: str = "CC"
+    lock_name: str = "MySemaphore"
+    generated_dir: Path | None = None
+    """Deploy these generated files instead of the repository's ``generated/``."""
+    source_root: Path | None = None
+    check_definitions: bool = True
+    """Refuse definitions that fail validate or verify (off for the original sample in benchmarks)."""
+    params: Mapping[str, str] = field(default_factory=dict)
+    params_file: Path | None = None
+    """Fill the placeholders of the other workflows of ``generated/``, deployed alongside the system
+    (``deploy.py --param``, ``--params``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Injections:
+    """Faults and hooks of the fault-scenario tests.
+
+    ``before_start`` runs after the deploy and before the first execution (e.g. to pre-create
+    the lock item); ``during`` runs once they have started; ``wait_for``, when given, must also
+    return True before the run counts as settled (e.g. "a scheduled reconciler has released
+    every leaked slot").
+    """
+
+    dynamodb_faults: Sequence[DynamoFault] = ()
+    stops: Sequence[StopRule] = ()
+    event_faults: EventFaults | None = None
+    before_start: Callable[[LocalRun], None] | None = None
+    during: Callable[[LocalRun], None] | None = None
+    wait_for: Callable[[LocalRun], bool] | None = None
+
+
+def run_local(settings: RunSettings = RunSettings(), *, stack: StackOptions = StackOptions(),
+              inject: Injections = Injections(), out_dir: Path | None = Path("local-run"),
+              console: Console | None = None, progress: bool = True, timeout: float = 900.0) -> Report:
+    """Deploy into an embedded moto server, run ``settings.requested`` semaphore executions, report.
+
+    With driver ``test-machine`` the deployed test machine starts with input
     ``{"executions": N}`` (a machine that ignores it runs its own count, and the report says
     so); ``direct`` starts N executions of the lock-holding machine itself, all at once.
-    ``time_scale`` < 1 shortens ASL waits and retry intervals (tests); timing numbers are
-    only meaningful at 1. ``before_start`` runs after the deploy and before the first
-    execution (e.g. to pre-create the lock item); ``during`` runs once they have started;
-    ``wait_for``, when given, must also return True before the run counts as settled (e.g.
-    "a scheduled reconciler has released every leaked slot").
     """
-    _check(executions, limit, work_seconds, failure_rate, driver, time_scale)
+    _check(settings)
     console = console or Console()
-    if seed is not None:
-        random.seed(seed)  # the worker draws from the global generator, in call order
-    with _frozen_heap(), local_server(time_scale=time_scale) as server:
+    if settings.seed is not None:
+        random.seed(settings.seed)  # the worker draws from the global generator, in call order
+    with _frozen_heap(), local_server(time_scale=settings.time_scale) as server:
         clients = Clients.from_session(
             boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local"),
             region=server.region, endpoint_url=server.endpoint_url)
-        config = DeployConfig(prefix=prefix, limit=limit, lock_name=lock_name, region=server.region,
-                              function_env={"WORK_SECONDS": f"{work_seconds:g}", "FAILURE_RATE": f"{failure_rate:g}"},
-                              check_definitions=check_definitions)
-        if generated_dir is not None:
-            config = replace(config, generated_dir=generated_dir, definitions_dir=None)
-        if source_root is not None:
-            config = replace(config, source_root=source_root)
+        config = DeployConfig(prefix=stack.prefix, limit=settings.limit, lock_name=stack.lock_name,
+                              region=server.region,
+                              function_env={"WORK_SECONDS": f"{settings.work_seconds:g}",
+                                            "FAILURE_RATE": f"{settings.failure_rate:g}"},
+                              check_definitions=stack.check_definitions, params=dict(stack.params),
+                              params_file=stack.params_file)
+        if stack.generated_dir is not None:
+            config = replace(config, generated_dir=stack.generated_dir, definitions_dir=None)
+        if stack.source_root is not None:
+            config = replace(config, source_root=stack.source_root)
         deployed = deploy(config, clients)
         run = LocalRun(server=server, clients=clients, deployed=deployed,
-                       table=deployed.names[f"table:{catalog.TABLES[0].key}"], lock_name=lock_name)
-        if before_start is not None:
-            before_start(run)
-        return _run(run, executions=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
-                    seed=seed, driver=driver, time_scale=time_scale, dynamodb_faults=dynamodb_faults, stops=stops,
-                    event_faults=event_faults, during=during, wait_for=wait_for, out_dir=out_dir, console=console,
-                    progress=progress, timeout=timeout)
+                       table=deployed.names[f"table:{catalog.TABLES[0].key}"], lock_name=stack.lock_name)
+        if inject.before_start is not None:
+            inject.before_start(run)
+        return _run(run, settings, inject, out_dir=out_dir, console=console, progress=progress, timeout=timeout)
 
 
-def _check(executions: int, limit: int, work_seconds: float, failure_rate: float, driver: str,
-           time_scale: float) -> None:
-    if executions < 1:
-        raise LocalRunError(f"--executions {executions}: expected a positive number")
-    if limit < 1:
-        raise LocalRunError(f"--limit {limit}: expected a positive number")
-    if work_seconds < 0:
-        raise LocalRunError(f"--work-seconds {work_seconds}: expected 0 or more")
-    if not 0.0 <= failure_rate <= 1.0:
-        raise LocalRunError(f"--failure-rate {failure_rate}: expected a number from 0 to 1")
-    if driver not in DRIVERS:
-        raise LocalRunError(f"driver {driver!r}: expected one of {', '.join(DRIVERS)}")
-    if not time_scale > 0:
-        raise LocalRunError(f"time scale {time_scale}: expected a number > 0")
+def _check(settings: RunSettings) -> None:
+    if settings.requested < 1:
+        raise LocalRunError(f"--executions {settings.requested}: expected a positive number")
+    if settings.limit < 1:
+        raise LocalRunError(f"--limit {settings.limit}: expected a positive number")
+    if settings.work_seconds < 0:
+        raise LocalRunError(f"--work-seconds {settings.work_seconds}: expected 0 or more")
+    if not 0.0 <= settings.failure_rate <= 1.0:
+        raise LocalRunError(f"--failure-rate {settings.failure_rate}: expected a number from 0 to 1")
+    if settings.driver not in DRIVERS:
+        raise LocalRunError(f"driver {settings.driver!r}: expected one of {', '.join(DRIVERS)}")
+    if not settings.time_scale > 0:
+        raise LocalRunError(f"time scale {settings.time_scale}: expected a number > 0")
 
 
-def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, failure_rate: float,
-         seed: int | None, driver: str, time_scale: float, dynamodb_faults: Sequence[DynamoFault],
-         stops: Sequence[StopRule], event_faults: EventFaults | None, during: Callable[[LocalRun], None] | None,
-         wait_for: Callable[[LocalRun], bool] | None,
-         out_dir: Path | None, console: Console, progress: bool, timeout: float) -> Report:
+def _run(run: LocalRun, settings: RunSettings, inject: Injections, *, out_dir: Path | None, console: Console,
+         progress: bool, timeout: float) -> Report:
+    executions, limit, driver = settings.requested, settings.limit, settings.driver
     server = run.server
     assert server.eventbridge is not None
     sfn = server.client("stepfunctions")
@@ -161,22 +182,24 @@ def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, fai
     scratch = tempfile.TemporaryDirectory(prefix="local-run-")
     work_log = Path(scratch.name) / "work-log.jsonl"
     server.lambda_runtime.extra_environment[WORK_LOG_ENV] = str(work_log)
-    for fault in dynamodb_faults:
+    for fault in inject.dynamodb_faults:
         server.dynamodb.add_fault(fault)
-    stop_rules = [rule if rule.machine_arn else replace(rule, machine_arn=run.semaphore_arn) for rule in stops]
+    stop_rules = [rule if rule.machine_arn else replace(rule, machine_arn=run.semaphore_arn)
+                  for rule in inject.stops]
     stopper = Stopper(sfn_client=sfn, gateway=server.dynamodb, runtime=server.lambda_runtime,
                       lock_table=run.table, rules=stop_rules)
     stopper.attach()
-    if event_faults is not None:
-        server.eventbridge.faults = event_faults
+    if inject.event_faults is not None:
+        server.eventbridge.faults = inject.event_faults
     sampler = _Sampler(functools.partial(server.dynamodb_table, run.table))
     sampler.start()
     notes: list[str] = []
     began = time.time()
     test_arn = _start(run, driver, executions, sfn)
-    if during is not None:
-        threading.Thread(target=during, args=(run,), daemon=True, name="local-during").start()
-    _watch(run, sfn, driver, executions, test_arn, stopper, limit, console, progress, began + timeout, wait_for)
+    if inject.during is not None:
+        threading.Thread(target=inject.during, args=(run,), daemon=True, name="local-during").start()
+    _watch(run, sfn, driver, executions, test_arn, stopper, limit, console, progress, began + timeout,
+           inject.wait_for)
     sampler.stop()
     semaphore_runs = _list(sfn, run.semaphore_arn)
     if test_arn is not None:
@@ -185,8 +208,7 @@ def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, fai
         notes.append(f"the test machine started {len(semaphore_runs)} executions of the lock-holding machine, "
                      f"not {executions}: its definition (its count, its retries of failed children) decides")
     record = RunRecord(
-        settings=RunSettings(requested=executions, limit=limit, work_seconds=work_seconds, failure_rate=failure_rate,
-                             seed=seed, time_scale=time_scale, driver=driver),
+        settings=settings,
         executions=semaphore_runs,
         histories={e["executionArn"]: _history(sfn, e["executionArn"]) for e in semaphore_runs},
         cleanups=[e for arn in _cleanup_machines(run) for e in _list(sfn, arn)],
@@ -204,8 +226,8 @@ def _run(run: LocalRun, *, executions: int, limit: int, work_seconds: float, fai
         write_atomic(out_dir / "report.json", dumps(report.as_dict()))
         write_atomic(out_dir / "timeline.svg", render_svg(
             report.per_execution, record.holds, spans, limit=limit,
-            title=f"{len(semaphore_runs)} executions, limit {limit}, work {work_seconds:g} s, "
-                  f"failure rate {failure_rate:g}"))
+            title=f"{len(semaphore_runs)} executions, limit {limit}, work {settings.work_seconds:g} s, "
+                  f"failure rate {settings.failure_rate:g}"))
     if progress:
         render(report, console)
     return report

@@ -19,10 +19,12 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 
-from local import callcontext, client_cache, clock, server_speed
+from dsl.errors import CodedError
+from local import server_speed
 from local.dynamodb_gateway import DynamoDBGateway
 from local.eventbridge import EventBridgeEmulator
-from local.shims import ALL_SHIMS, Shim, check_moto_version
+from local.patches import FIDELITY, Patch, patches
+from local.shims._patch import Undo
 from local.shims.lambda_inprocess import InProcessLambdaRuntime
 
 REGION = "us-east-1"
@@ -31,10 +33,10 @@ _CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 _ONE_SERVER = threading.Lock()
 
 
-class LocalServerError(Exception):
-    """The embedded server could not start (code ``local-server``)."""
+class LocalServerError(CodedError):
+    """The embedded server could not start."""
 
-    code = "local-server"
+    code = "LOCAL-SERVER"
 
 
 @dataclass
@@ -123,9 +125,11 @@ def _stop_running_executions() -> None:
 
 
 @contextmanager
-def local_server(*, shims: Sequence[Shim] = ALL_SHIMS, time_scale: float = 1.0,
+def local_server(*, fidelity: Sequence[Patch] = FIDELITY, time_scale: float = 1.0,
                  verbose: bool = False) -> Iterator[LocalServer]:
-    """Run an embedded moto server (state-machine execution on, ``shims`` installed).
+    """Run an embedded moto server (state-machine execution on, every patch of :mod:`local.patches`).
+
+    ``fidelity=()`` leaves out the fidelity shims (a bare moto, for tests that show a gap).
 
     ``time_scale`` runs ASL Wait states and Retry intervals on a compressed clock
     (:mod:`local.clock`); 1.0 is real time.
@@ -136,7 +140,6 @@ def local_server(*, shims: Sequence[Shim] = ALL_SHIMS, time_scale: float = 1.0,
     from moto.core.config import default_user_config
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-    check_moto_version()
     if not _ONE_SERVER.acquire(blocking=False):
         raise LocalServerError("an embedded moto server already runs in this process")
     saved_sfn = default_user_config.get("stepfunctions")
@@ -150,27 +153,26 @@ def local_server(*, shims: Sequence[Shim] = ALL_SHIMS, time_scale: float = 1.0,
     sfn_log = logging.getLogger("moto.stepfunctions")
     saved_sfn_level = sfn_log.level
     sfn_log.setLevel(logging.CRITICAL)
-    undos = []
+    undos: list[Undo] = []
     server = None
     try:
         _reset_moto()
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         # The worker runs in-process (see local.shims.lambda_inprocess), never in Docker.
         default_user_config["lambda"] = {"use_docker": False}
-        undos.append(server_speed.install())
+        run_patches = patches(time_scale=time_scale, fidelity=fidelity)
+        undos.extend(patch.install() for patch in run_patches if patch.before_start)
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=verbose)
         server.start()
         host, port = server.get_host_and_port()
         os.environ["MOTO_PORT"] = str(port)
-        undos.append(clock.install(time_scale))
-        for shim in shims:
-            undos.append(shim.install())
+        for patch in run_patches:
+            if not patch.before_start:
+                undos.append(patch.install())
         local = LocalServer(
             endpoint_url=f"http://{host}:{port}", port=port,
             lambda_runtime=InProcessLambdaRuntime(), dynamodb=DynamoDBGateway(),
         )
-        undos.append(client_cache.install())
-        undos.append(callcontext.install())
         undos.append(local.lambda_runtime.install())
         undos.append(local.dynamodb.install())
         local.eventbridge = EventBridgeEmulator(

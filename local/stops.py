@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsl.errors import CodedError
 from local.dynamodb_gateway import DynamoDBGateway, DynamoRequest, HoldInterval
 from local.shims.lambda_inprocess import InProcessLambdaRuntime, Invocation
 
@@ -28,10 +29,10 @@ MOMENTS = ("waiting", "acquired", "working")
 _REFUSALS = {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-class StopRuleError(ValueError):
-    """A stop rule names an unknown moment or a bad count (code ``local-stop``)."""
+class StopRuleError(CodedError, ValueError):
+    """A stop rule names an unknown moment or a bad count."""
 
-    code = "local-stop"
+    code = "LOCAL-STOP"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from deployer.catalog import SEMAPHORE
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on, error_code
 from deployer.retry import Retrier
-from dsl.patterns.semaphore import Semaphore
+from semaphore.pattern import Semaphore
 
 _MISSING_TABLE = "ResourceNotFoundException"
 # A table keyed otherwise cannot hold the item (its key change is the table's refusal to make).

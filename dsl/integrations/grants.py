@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.errors import CodedError
 from dsl.placeholders import is_placeholder
 
 PARTITION = "${AWS_Partition}"
@@ -24,15 +25,14 @@ _QUEUE_URL = re.compile(r"^https://(?:sqs\.)?(?P<region>[a-z0-9-]+)\.(?:queue\.)
                         r"(?:\.cn)?/(?P<account>\d{12})/(?P<name>[^/?]+)$")
 
 
-class IamDerivationError(Exception):
+class IamDerivationError(CodedError):
     """The permissions of a state cannot be derived from the document."""
 
     code = "IAM001"
 
     def __init__(self, where: str, message: str) -> None:
         self.pointer = where
-        self.message = message
-        super().__init__(f"{where or '/'}: {self.code} {message}")
+        super().__init__(message, text=f"{where or '/'}: {self.code} {message}")
 
 
 class UnsupportedIntegration(IamDerivationError):

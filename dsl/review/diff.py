@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from dsl.findings import pointer as json_pointer
 from dsl.graph import condition_label
 from dsl.review.errors import ReviewInputError
+from dsl.review.location import Enclosing
 from dsl.review.shortform import catcher_errors, member_path, retrier_text, value_text
 
 # Fields that name the next state: a rename of their target is not a change.
@@ -28,7 +29,7 @@ K = TypeVar("K")
 
 
 @dataclass(frozen=True)
-class Change:
+class FieldChange:
     """One difference: ``kind`` is field, transition, choice, retry or catch.
 
     ``old`` and ``new`` are short texts; ``None`` means "not present".
@@ -41,20 +42,12 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """One enclosing scope: a Parallel's branch (numbered from 1) or a Map's items (``branch=None``)."""
-
-    state: str
-    branch: int | None = None
-
-
-@dataclass(frozen=True)
 class StateRef:
     """A state located in its document: ``where`` is the chain of enclosing scopes."""
 
     name: str
     type: str
-    where: tuple[Scope, ...] = ()
+    where: tuple[Enclosing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,7 @@ class StateChanges:
     """The changes of one state present on both sides (possibly renamed)."""
 
     state: StateRef
-    changes: tuple[Change, ...]
+    changes: tuple[FieldChange, ...]
     renamed_from: str | None = None
 
 
@@ -70,7 +63,7 @@ class StateChanges:
 class SemanticDiff:
     """Everything that differs between two ASL documents."""
 
-    machine: tuple[Change, ...] = ()
+    machine: tuple[FieldChange, ...] = ()
     added: tuple[StateRef, ...] = ()
     removed: tuple[StateRef, ...] = ()
     renamed: tuple[tuple[StateRef, StateRef], ...] = ()
@@ -114,7 +107,7 @@ def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> SemanticDi
 
 
 def _machine_field(key: str, old: Mapping[str, Any], new: Mapping[str, Any],
-                   mapping: Mapping[str, str]) -> list[Change]:
+                   mapping: Mapping[str, str]) -> list[FieldChange]:
     if key == "StartAt":
         return _target_change("StartAt", old.get(key), new.get(key), mapping)
     return _value_changes("field", key, old.get(key, _MISSING), new.get(key, _MISSING))
@@ -159,7 +152,7 @@ def _children(body: Mapping[str, Any], pointer: tuple[str | int, ...]
 
 
 def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
-                where: tuple[Scope, ...], out: _Collector) -> dict[str, str]:
+                where: tuple[Enclosing, ...], out: _Collector) -> dict[str, str]:
     """Diff one scope into ``out``; returns the old-name -> new-name mapping."""
     mapping = _match(old, new)
     matched_new = set(mapping.values())
@@ -184,28 +177,28 @@ def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
     return mapping
 
 
-def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tuple[Scope, ...],
+def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tuple[Enclosing, ...],
                    name: str, out: _Collector) -> None:
     old_children = {label: scope for label, _, scope in _children(old_body, ())}
     for label, _, scope in _children(new_body, ()):
         old_scope = old_children.pop(label, None)
         old_states = _states_of(old_scope, ()) if old_scope is not None else {}
-        _diff_scope(old_states, _states_of(scope, ()), (*where, Scope(name, label)), out)
+        _diff_scope(old_states, _states_of(scope, ()), (*where, Enclosing(name, label)), out)
     for label, scope in old_children.items():
         for child, body in _states_of(scope, ()).items():
-            out.removed += _refs_within(child, body, (*where, Scope(name, label)))
+            out.removed += _refs_within(child, body, (*where, Enclosing(name, label)))
 
 
-def _refs_within(name: str, body: dict[str, Any], where: tuple[Scope, ...]) -> list[StateRef]:
+def _refs_within(name: str, body: dict[str, Any], where: tuple[Enclosing, ...]) -> list[StateRef]:
     """A state and, for a Parallel or Map, every state nested in it (all added or removed together)."""
     refs = [_ref(name, body, where)]
     for label, _, scope in _children(body, ()):
         for child, inner in _states_of(scope, ()).items():
-            refs += _refs_within(child, inner, (*where, Scope(name, label)))
+            refs += _refs_within(child, inner, (*where, Enclosing(name, label)))
     return refs
 
 
-def _ref(name: str, body: Mapping[str, Any], where: tuple[Scope, ...]) -> StateRef:
+def _ref(name: str, body: Mapping[str, Any], where: tuple[Enclosing, ...]) -> StateRef:
     return StateRef(name, str(body.get("Type", "?")), where)
 
 
@@ -281,8 +274,8 @@ class _Missing:
 _MISSING: Any = _Missing()
 
 
-def _state_changes(old: dict[str, Any], new: dict[str, Any], mapping: Mapping[str, str]) -> list[Change]:
-    changes: list[Change] = []
+def _state_changes(old: dict[str, Any], new: dict[str, Any], mapping: Mapping[str, str]) -> list[FieldChange]:
+    changes: list[FieldChange] = []
     for key in _union_keys(old, new):
         if key in _SPECIAL_FIELDS:
             continue
@@ -295,20 +288,20 @@ def _state_changes(old: dict[str, Any], new: dict[str, Any], mapping: Mapping[st
     return changes
 
 
-def _transition_changes(old: dict[str, Any], new: dict[str, Any], mapping: Mapping[str, str]) -> list[Change]:
-    changes: list[Change] = []
+def _transition_changes(old: dict[str, Any], new: dict[str, Any], mapping: Mapping[str, str]) -> list[FieldChange]:
+    changes: list[FieldChange] = []
     for key in _TARGET_FIELDS:
         changes += _target_change(key, old.get(key), new.get(key), mapping)
     if old.get("End") != new.get("End"):
-        changes.append(Change("transition", "End", _maybe(old, "End"), _maybe(new, "End")))
+        changes.append(FieldChange("transition", "End", _maybe(old, "End"), _maybe(new, "End")))
     return changes
 
 
-def _target_change(what: str, old: Any, new: Any, mapping: Mapping[str, str]) -> list[Change]:
+def _target_change(what: str, old: Any, new: Any, mapping: Mapping[str, str]) -> list[FieldChange]:
     mapped = mapping.get(old, old) if isinstance(old, str) else old
     if mapped == new:
         return []
-    return [Change("transition", what, _target_text(old), _target_text(new))]
+    return [FieldChange("transition", what, _target_text(old), _target_text(new))]
 
 
 def _target_text(value: Any) -> str | None:
@@ -321,16 +314,16 @@ def _maybe(body: Mapping[str, Any], key: str) -> str | None:
     return value_text(body[key]) if key in body else None
 
 
-def _choice_changes(old: Any, new: Any, mapping: Mapping[str, str]) -> list[Change]:
+def _choice_changes(old: Any, new: Any, mapping: Mapping[str, str]) -> list[FieldChange]:
     if not isinstance(old, list) or not isinstance(new, list):
         return _value_changes("choice", "Choices", _or_missing(old), _or_missing(new))
-    changes: list[Change] = []
+    changes: list[FieldChange] = []
     for index in range(max(len(old), len(new))):
         label = f"Choices[{index}]"
         before = old[index] if index < len(old) else None
         after = new[index] if index < len(new) else None
         if before is None or after is None:
-            changes.append(Change("choice", label, _rule_text(before), _rule_text(after)))
+            changes.append(FieldChange("choice", label, _rule_text(before), _rule_text(after)))
             continue
         if not isinstance(before, dict) or not isinstance(after, dict):
             changes += _value_changes("choice", label, before, after)
@@ -341,10 +334,10 @@ def _choice_changes(old: Any, new: Any, mapping: Mapping[str, str]) -> list[Chan
     return changes
 
 
-def _condition_change(label: str, before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+def _condition_change(label: str, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     old_text, new_text = condition_label(before), condition_label(after)
     if old_text != new_text:
-        return [Change("choice", f"{label} condition", old_text, new_text)]
+        return [FieldChange("choice", f"{label} condition", old_text, new_text)]
     # The short forms hide the difference (shortened, or unknown operators): show the values.
     return _value_changes("choice", label, _without(before, "Next"), _without(after, "Next"))
 
@@ -357,35 +350,35 @@ def _rule_text(rule: Any) -> str | None:
     return f"{condition_label(rule)} → {rule.get('Next', '?')}"
 
 
-def _keyed_list_changes(kind: str, key: str, old: Any, new: Any, mapping: Mapping[str, str]) -> list[Change]:
+def _keyed_list_changes(kind: str, key: str, old: Any, new: Any, mapping: Mapping[str, str]) -> list[FieldChange]:
     """Retry or Catch: entries are matched by their ErrorEquals, so edits read as edits."""
     if not isinstance(old if old is not None else [], list) or not isinstance(new if new is not None else [], list):
         return _value_changes(kind, key, _or_missing(old), _or_missing(new))
     before, after = _by_errors(old or []), _by_errors(new or [])
     describe = _retrier_settings if kind == "retry" else _catcher_text
-    changes: list[Change] = []
+    changes: list[FieldChange] = []
     for errors, entry in after.items():
         label = f"{key} {errors}"
         if errors not in before:
-            changes.append(Change(kind, label, None, describe(entry)))
+            changes.append(FieldChange(kind, label, None, describe(entry)))
             continue
         previous = before[errors]
         if not isinstance(previous, dict) or not isinstance(entry, dict):
             changes += _value_changes(kind, label, previous, entry)
             continue
         if "Next" in previous or "Next" in entry:
-            changes += [Change(kind, c.what, c.old, c.new) for c in
+            changes += [FieldChange(kind, c.what, c.old, c.new) for c in
                         _target_change(f"{label} › Next", previous.get("Next"), entry.get("Next"), mapping)]
         for field_key in _union_keys(_without(previous, "Next"), _without(entry, "Next")):
             changes += _value_changes(kind, f"{label} › {field_key}",
                                       previous.get(field_key, _MISSING), entry.get(field_key, _MISSING))
     for errors, entry in before.items():
         if errors not in after:
-            changes.append(Change(kind, f"{key} {errors}", describe(entry), None))
+            changes.append(FieldChange(kind, f"{key} {errors}", describe(entry), None))
     common_before = [e for e in before if e in after]
     common_after = [e for e in after if e in before]
     if common_before != common_after:
-        changes.append(Change(kind, f"{key} order", " ; ".join(common_before), " ; ".join(common_after)))
+        changes.append(FieldChange(kind, f"{key} order", " ; ".join(common_before), " ; ".join(common_after)))
     return changes
 
 
@@ -410,22 +403,22 @@ def _catcher_text(catcher: Any) -> str:
     return f"→ {catcher.get('Next', '?')}{extra}"
 
 
-def _nesting_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _nesting_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     """Changes of a Parallel's branches or a Map's processor, apart from their states."""
-    changes: list[Change] = []
+    changes: list[FieldChange] = []
     old_children = {label: scope for label, _, scope in _children(old, ())}
     new_children = {label: scope for label, _, scope in _children(new, ())}
     processor_keys = [k for k in _PROCESSOR_KEYS if k in old or k in new]
     if len(processor_keys) > 1 or ("Branches" in old) != ("Branches" in new):
         for key in processor_keys + ["Branches"]:
             if (key in old) != (key in new):
-                changes.append(Change("field", key, "present" if key in old else None,
+                changes.append(FieldChange("field", key, "present" if key in old else None,
                                       "present" if key in new else None))
     for label in _union_keys(old_children, new_children):
         before, after = old_children.get(label), new_children.get(label)
         prefix = "items" if label is None else f"branch {label}"
         if before is None or after is None:
-            changes.append(Change("field", prefix, "present" if before is not None else None,
+            changes.append(FieldChange("field", prefix, "present" if before is not None else None,
                                   "present" if after is not None else None))
             continue
         start_before, start_after = before.get("StartAt"), after.get("StartAt")
@@ -441,7 +434,7 @@ def _nesting_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 # -- values -----------------------------------------------------------------------------
 
 
-def _value_changes(kind: str, path: str, old: Any, new: Any) -> list[Change]:
+def _value_changes(kind: str, path: str, old: Any, new: Any) -> list[FieldChange]:
     """Leaf-by-leaf differences of two JSON values (``_MISSING`` when absent)."""
     if old is _MISSING and new is _MISSING:
         return []
@@ -451,11 +444,11 @@ def _value_changes(kind: str, path: str, old: Any, new: Any) -> list[Change]:
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         return [c for index, (a, b) in enumerate(zip(old, new)) for c in _value_changes(kind, f"{path}[{index}]", a, b)]
     if old is _MISSING or new is _MISSING:
-        return [Change(kind, path, None if old is _MISSING else value_text(old),
+        return [FieldChange(kind, path, None if old is _MISSING else value_text(old),
                        None if new is _MISSING else value_text(new))]
     if _json_equal(old, new):
         return []
-    return [Change(kind, path, *_distinct_texts(old, new))]
+    return [FieldChange(kind, path, *_distinct_texts(old, new))]
 
 
 def _distinct_texts(old: Any, new: Any, *, limit: int = 80) -> tuple[str, str]:

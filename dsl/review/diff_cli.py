@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 from dsl.aslfile import AslLoadError, load, parse_text
+from dsl.errors import CodedError
 from dsl.review.diff import check_document, diff_documents, render_diff
 from dsl.review.errors import ReviewInputError
 from dsl.review.output import write_report
@@ -20,8 +21,10 @@ from dsl.review.output import write_report
 GIT_PREFIX = "git:"
 
 
-class InputError(Exception):
+class InputError(CodedError):
     """One side of the diff cannot be read; the message names it."""
+
+    code = "DIFF-INPUT"
 
 
 def main(argv: list[str]) -> int:

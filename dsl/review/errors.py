@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dsl.errors import CodedError
 
-class ReviewInputError(Exception):
+
+class ReviewInputError(CodedError):
     """An ASL document whose shape the review tools cannot read.
 
     ``pointer`` is a JSON Pointer to the offending value, so a command can
@@ -14,5 +16,4 @@ class ReviewInputError(Exception):
 
     def __init__(self, pointer: str, message: str) -> None:
         self.pointer = pointer
-        self.message = message
-        super().__init__(f"{pointer or '/'}: {message}")
+        super().__init__(message, text=f"{pointer or '/'}: {message}")

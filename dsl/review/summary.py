@@ -3,23 +3,25 @@
 What a reviewer needs beside the ASL: the diagram, a table of states (type,
 integration, key parameters, retry, catch), the IAM actions the workflow
 needs (from :func:`dsl.iam.required_permissions`, the deployer's own
-derivation), the ``${...}`` placeholders it uses, and the verifier's result.
+derivation), the ``${...}`` placeholders it uses, and the results of the project's checks
+(:mod:`dsl.checks`) that apply to it.
 The text is a pure function of its inputs (same bytes everywhere), rendered
 from ``templates/workflow.md.j2``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.checks import Outcome
+from dsl.document import NESTED_MACHINE_FIELDS
 from dsl.findings import Finding
 from dsl.graph import Graph, Node, build_graph, condition_label
 from dsl.placeholders import find_all
 from dsl.review.diagram import build_diagram
-from dsl.review.diff import Scope
-from dsl.review.markdown import code
+from dsl.review.location import Enclosing
 from dsl.review.mermaid import render as render_mermaid
 from dsl.review.shortform import (
     catcher_errors,
@@ -41,7 +43,7 @@ class StateRow:
     """One line of the states table; ``parameters``, ``retry`` and ``catch`` are lists of lines."""
 
     name: str
-    where: tuple[Scope, ...]
+    where: tuple[Enclosing, ...]
     type: str
     integration: str
     parameters: tuple[tuple[str, str], ...]
@@ -70,6 +72,15 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
+class CheckRows:
+    """One project check's result: the command that reproduces it, its findings, what else it read."""
+
+    command: str
+    findings: tuple[FindingRow, ...]
+    context_note: str
+
+
+@dataclass(frozen=True)
 class PlaceholderUse:
     """Where one ``${...}`` placeholder appears: (state or ``(workflow)``, field path) pairs."""
 
@@ -77,18 +88,14 @@ class PlaceholderUse:
     uses: tuple[tuple[str, str], ...]
 
 
-def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | None,
-                   rule: dict[str, Any] | None, findings: list[Finding] | None = None) -> str:
+def render_summary(name: str, doc: dict[str, Any], *, outcomes: Sequence[Outcome] = ()) -> str:
     """The Markdown review summary of workflow ``name`` (deterministic text).
 
-    ``cleanup`` and ``rule`` are the cleanup workflow and EventBridge rule that
-    the verifier takes into account (``None`` when the workflow has none);
-    ``findings`` are the verifier's findings when the caller already has them.
-    Raises :class:`dsl.graph.GraphError` when ``doc`` cannot be followed.
+    ``outcomes`` are the results of the project checks that apply to it (see :mod:`dsl.checks`);
+    none when no check applies. Raises :class:`dsl.graph.GraphError` when ``doc`` cannot be followed.
     """
     from dsl.iam import IamDerivationError, required_permissions
     from dsl.review.templating import render
-    from dsl.verify import verify
 
     graph = build_graph(doc)
     try:
@@ -96,12 +103,6 @@ def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | 
         iam_error = ""
     except IamDerivationError as exc:
         grants, iam_error = [], str(exc)
-    # As the build verifies: the rule's Target names the cleanup workflow's file.
-    target = rule.get("Target") if rule is not None else None
-    if findings is None:
-        findings = verify(doc, cleanup=cleanup, rule=rule,
-                          cleanup_name=target if isinstance(target, str) else None)
-    rows = [_finding_row(f) for f in findings]
     return render(
         "workflow.md.j2",
         name=name,
@@ -115,22 +116,9 @@ def render_summary(name: str, doc: dict[str, Any], *, cleanup: dict[str, Any] | 
         actions=sorted({a for g in grants for a in g.actions}),
         iam_error=iam_error,
         placeholders=placeholder_uses(graph),
-        findings=rows,
-        context_note=_context_note(cleanup, rule),
+        checks=[CheckRows(o.command, tuple(_finding_row(f) for f in o.findings), o.context_note)
+                for o in outcomes],
     )
-
-
-def _context_note(cleanup: Mapping[str, Any] | None, rule: Mapping[str, Any] | None) -> str:
-    """What the verifier was given besides the workflow, as a parenthesis for the prose."""
-    if cleanup is not None and rule is not None:
-        target = rule.get("Target")
-        named = f" {code(target)}" if isinstance(target, str) else ""
-        return f" (checked together with the cleanup workflow{named} and the EventBridge rule that starts it)"
-    if cleanup is not None:
-        return " (checked together with the cleanup workflow)"
-    if rule is not None:
-        return " (checked together with the EventBridge rule)"
-    return ""
 
 
 def _finding_row(finding: Finding) -> FindingRow:
@@ -150,13 +138,13 @@ def _in_reading_order(graph: Graph) -> Iterator[Node]:
             pending.extend(reversed(graph.scopes[child].states))
 
 
-def scopes_of(graph: Graph, node: Node) -> tuple[Scope, ...]:
+def scopes_of(graph: Graph, node: Node) -> tuple[Enclosing, ...]:
     """Where ``node`` sits: its enclosing Parallel branches and Map item processors, outermost first."""
-    where: list[Scope] = []
+    where: list[Enclosing] = []
     scope = graph.scope_of(node.id)
     while scope.owner is not None:
         owner = graph.node(scope.owner)
-        where.append(Scope(owner.name, scope.index + 1 if owner.type == "Parallel" else None))
+        where.append(Enclosing(owner.name, scope.index + 1 if owner.type == "Parallel" else None))
         scope = graph.scopes[scope.parent or ""]
     return tuple(reversed(where))
 
@@ -217,10 +205,7 @@ def placeholder_uses(graph: Graph) -> list[PlaceholderUse]:
 
 def _own_fields(node: Node) -> dict[str, Any]:
     """A state's fields without its nested states (they are listed as states of their own)."""
-    fields = dict(node.state)
-    for key in ("Branches", "Iterator", "ItemProcessor"):
-        fields.pop(key, None)
-    return fields
+    return {key: value for key, value in node.state.items() if key not in NESTED_MACHINE_FIELDS}
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -6,11 +6,10 @@ commands that never render Markdown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dsl.review.diff import Scope
+from dsl.review.location import where_text
 from dsl.review.markdown import cell, code, code_cell, plain
 
 if TYPE_CHECKING:
@@ -37,11 +36,3 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context: Any) -> str:
     """Render ``templates/<template>`` with ``context``."""
     return environment().get_template(template).render(**context)
-
-
-def where_text(where: Sequence[Scope]) -> str:
-    """A scope chain as Markdown: ``top level``, or the code-quoted state names with branch numbers."""
-    if not where:
-        return "top level"
-    return " › ".join(code(scope.state) + (f" › branch {scope.branch}" if scope.branch else "")
-                      for scope in where)

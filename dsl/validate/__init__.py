@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.findings import Finding
-from dsl.validate.catalogue import RULES
+from dsl.validate.rules import RULES
 
 __all__ = ["RULES", "Finding", "is_valid", "validate"]
 
@@ -26,14 +26,14 @@ def validate(doc: dict[str, Any], *, strict: bool = False) -> list[Finding]:
     are otherwise accepted where a substituted value will stand.
     Findings with severity "warning" do not make a definition invalid.
     """
-    from dsl.validate.model import build
+    from dsl.document import read
     from dsl.validate.rules import CHECKS, Options
     from dsl.validate.schema_check import schema_findings
 
     if not isinstance(doc, dict):
         raise TypeError(f"validate() needs the parsed definition as a dict, not {type(doc).__name__}")
     found = set(schema_findings(doc))
-    machine = build(doc)
+    machine = read(doc)
     options = Options(strict=strict)
     for check in CHECKS:
         found.update(check(machine, options))

@@ -126,10 +126,10 @@ def _summary(results: list[FileResult]) -> dict[str, int]:
 
 
 def _list_rules() -> int:
-    from dsl.validate.catalogue import RULES
+    from dsl.validate import RULES
 
-    for rule, text in RULES.items():
-        sys.stdout.write(f"{rule:<20} {text}\n")
+    for rule in RULES.values():
+        sys.stdout.write(f"{rule.id:<20} {rule.text}\n")
     return EXIT_VALID
 
 

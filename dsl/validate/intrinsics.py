@@ -13,11 +13,26 @@ import re
 from dataclasses import dataclass, field
 
 from dsl import jsonpath
+from dsl.errors import CodedError
+from dsl.rules import Rule
+from dsl.validate.catalogue import RULES
 
-SYNTAX = "ASL-FN-001"
-UNKNOWN = "ASL-FN-002"
-ARITY = "ASL-FN-003"
-ARGUMENT = "ASL-FN-004"
+SYNTAX = RULES.rule(
+    "ASL-FN-001", "error",
+    "an intrinsic function call is malformed (syntax, escape, path argument)",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html")
+UNKNOWN = RULES.rule(
+    "ASL-FN-002", "error",
+    "an intrinsic function name is unknown",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html")
+ARITY = RULES.rule(
+    "ASL-FN-003", "error",
+    "an intrinsic function gets the wrong number of arguments",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html")
+ARGUMENT = RULES.rule(
+    "ASL-FN-004", "error",
+    "an intrinsic function argument is invalid (Format holes, Hash algorithm, JsonMerge deep flag, ArrayRange size)",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html")
 
 # name -> (fewest, most) arguments; None means no upper bound.
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -48,8 +63,10 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPABLE = "'{}\\"
 
 
-class IntrinsicSyntaxError(ValueError):
+class IntrinsicSyntaxError(CodedError, ValueError):
     """The text is not one well-formed intrinsic function call."""
+
+    code = "INTRINSIC-SYNTAX"
 
 
 @dataclass
@@ -109,13 +126,13 @@ def parse(text: str) -> Call:
     return root
 
 
-def problems(text: str) -> list[tuple[str, str]]:
+def problems(text: str) -> list[tuple[Rule, str]]:
     """(rule id, message) for each problem with the intrinsic call in ``text``."""
     try:
         root = parse(text)
     except IntrinsicSyntaxError as exc:
         return [(SYNTAX, f"invalid intrinsic function call: {exc}")]
-    found: list[tuple[str, str]] = []
+    found: list[tuple[Rule, str]] = []
     pending = [root]
     while pending:
         call = pending.pop()
@@ -124,7 +141,7 @@ def problems(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _check_call(call: Call) -> list[tuple[str, str]]:
+def _check_call(call: Call) -> list[tuple[Rule, str]]:
     if call.name not in FUNCTIONS:
         close = difflib.get_close_matches(call.name, FUNCTIONS, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]}?" if close else ""

@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dsl.findings import Finding, pointer
+from dsl.validate.catalogue import RULES
 from dsl.validate.messages import translate
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator  # type: ignore[import-untyped]
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "asl.schema.json"
-RULE = "SCHEMA"
+SCHEMA = RULES.rule(
+    "SCHEMA", "error", "breaks the ASL JSON Schema: missing or unknown field, wrong type, value out of range, "
+    "a field of the other query language, or a wrong combination of fields",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html")
 
 
 def load_schema() -> dict[str, Any]:
@@ -46,11 +50,11 @@ def schema_findings(doc: dict[str, Any]) -> list[Finding]:
     try:
         for error in validator.iter_errors(doc):
             for parts, message in translate(error):
-                findings.append(Finding(pointer(*parts), RULE, message))
+                findings.append(SCHEMA.at(pointer(*parts), message))
     except RecursionError:
         # jsonschema descends recursively; only absurdly nested states or
         # Choice rules get here (payload values are not descended into).
-        findings.append(Finding("", RULE, "the definition's states or Choice rules are nested too deeply "
+        findings.append(SCHEMA.at("", "the definition's states or Choice rules are nested too deeply "
                                           "to check against the schema; flatten the nesting"))
     return findings
 

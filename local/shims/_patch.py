@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 Undo = Callable[[], None]
 _MISSING = object()
+_recorders: list[list[str]] = []
+
+
+def _qualified(owner: Any, name: str) -> str:
+    if isinstance(owner, type):
+        return f"{owner.__module__}.{owner.__qualname__}.{name}"
+    if hasattr(owner, "__name__") and hasattr(owner, "__spec__"):  # a module
+        return f"{owner.__name__}.{name}"
+    return f"{type(owner).__module__}.{type(owner).__qualname__}().{name}"
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """Collect the qualified name of every attribute :func:`replace_attr` sets meanwhile."""
+    names: list[str] = []
+    _recorders.append(names)
+    try:
+        yield names
+    finally:
+        _recorders.remove(names)
 
 
 def replace_attr(owner: Any, name: str, new: Any) -> Undo:
@@ -18,6 +39,8 @@ def replace_attr(owner: Any, name: str, new: Any) -> Undo:
     namespace = owner.__dict__ if isinstance(owner, type) else vars(owner)
     old = namespace.get(name, _MISSING)
     setattr(owner, name, new)
+    for names in _recorders:
+        names.append(_qualified(owner, name))
 
     def undo() -> None:
         if old is _MISSING:
@@ -63,12 +86,19 @@ def replace_function(original: Callable[..., Any], new: Callable[..., Any], *, p
 
     _import_package(package)
     undos: list[Undo] = []
-    for module_name, module in list(sys.modules.items()):
-        if module is None or not (module_name == package or module_name.startswith(package + ".")):
-            continue
-        for attr, value in list(vars(module).items()):
-            if value is original:
-                undos.append(replace_attr(module, attr, new))
+    # The bindings are copies of one name: recorded once, as the original's.
+    saved, _recorders[:] = list(_recorders), []
+    try:
+        for module_name, module in list(sys.modules.items()):
+            if module is None or not (module_name == package or module_name.startswith(package + ".")):
+                continue
+            for attr, value in list(vars(module).items()):
+                if value is original:
+                    undos.append(replace_attr(module, attr, new))
+    finally:
+        _recorders[:] = saved
+    for names in _recorders:
+        names.append(f"{original.__module__}.{original.__qualname__}")
     if not undos:
         raise LookupError(f"{original.__module__}.{original.__qualname__} is not bound in {package}")
     return undo_all(undos)

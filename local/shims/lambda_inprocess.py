@@ -37,14 +37,15 @@ from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from dsl.errors import CodedError
 from local import callcontext
 from local.shims._patch import Undo, replace_attr
 
 
-class LambdaRuntimeError(Exception):
-    """The function's code cannot be loaded (code ``lambda-runtime``)."""
+class LambdaRuntimeError(CodedError):
+    """The function's code cannot be loaded."""
 
-    code = "lambda-runtime"
+    code = "LOCAL-LAMBDA"
 
 
 @dataclass

@@ -15,7 +15,6 @@ from moto import mock_aws
 from deployer import Clients, DeployConfig
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seed" / "statemachines"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 READ_PREFIXES = ("Describe", "Get", "List")

@@ -37,13 +37,13 @@ def test_dry_run_prints_the_plan_and_writes_nothing(clients: Clients, make_confi
     assert ["create", "state", "machine", "CC-ConcurrencyControlledStateMachine"] in planned
     assert ["create", "lock", "item", "CC-locktable"] in planned
     assert lines[1] == "lock 'MySemaphore', limit 5 (at most 157); 169 executions can queue in the lock item"
-    assert lines[-1] == "Plan: 20 to create, 0 to update, 0 unchanged. Nothing was changed (--dry-run)."
+    assert lines[-1] == "Plan: 20 to create, 0 to update, 0 to delete, 0 unchanged. Nothing was changed (--dry-run)."
 
 
 def test_deploy_then_dry_run_then_destroy(clients: Clients, make_config: Any, call_log: CallLog) -> None:
     status, lines = run(["--limit", "3"], clients, make_config())
     assert status == 0
-    assert lines[-2] == "Done: 20 created, 0 updated, 0 unchanged."
+    assert lines[-2] == "Done: 20 created, 0 updated, 0 deleted, 0 unchanged."
     assert lines[-1] == f"test state machine: {TEST_MACHINE}"
 
     call_log.clear()
@@ -52,7 +52,7 @@ def test_deploy_then_dry_run_then_destroy(clients: Clients, make_config: Any, ca
     changed = [line.split() for line in lines if line.startswith("  ") and "unchanged" not in line]
     # The limit lives in the lock item: no state machine changes.
     assert changed == [["update", "lock", "item", "CC-locktable", "(limit)"]]
-    assert lines[-1] == "Plan: 0 to create, 1 to update, 19 unchanged. Nothing was changed (--dry-run)."
+    assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to delete, 19 unchanged. Nothing was changed (--dry-run)."
 
     status, lines = run(["--destroy"], clients, make_config())
     assert status == 0 and lines[-1] == "Done: 20 deleted, 0 already absent."

@@ -214,7 +214,7 @@ def test_changed_definition_updates_only_its_machine(clients: Clients, make_conf
     result = deploy(make_config(), clients)
 
     assert [(c.resource.key, c.fields) for c in result.changes if c.action != "unchanged"] == [
-        ("machine:cleanup", ("definition",))]
+        ("machine:dynamodb-semaphore-cleanfromincomplete", ("definition",))]
     assert call_log.writes == ["stepfunctions:UpdateStateMachine"]
 
 
@@ -248,7 +248,7 @@ def test_drift_is_repaired(clients: Clients, make_config: Any, call_log: CallLog
 
     assert sorted((c.resource.key, c.fields) for c in result.changes if c.action != "unchanged") == [
         ("lock-item", ("limit", "layout")), ("logs:function:worker", ("retention",)),
-        ("role:CleanupRole", ("policies",)), ("rule:cleanup-rule", ("pattern", "description"))]
+        ("role:machine:dynamodb-semaphore-cleanfromincomplete", ("policies",)), ("rule:cleanup-rule", ("pattern", "description"))]
     assert clients.iam.list_role_policies(RoleName="CC-CleanupRole")["PolicyNames"] == ["least-privilege"]
     # The missing list is back, empty; the holder and the queued execution are kept.
     assert lock_item(clients) == {**before, "waitertokens": {"L": []}}
@@ -348,7 +348,7 @@ def test_role_propagation_delay_is_retried(clients: Clients, make_config: Any) -
     config = make_config()
     stack = build_stack(config, ACCOUNT, prepare(config))
     function = stack.get("function:worker")
-    role = stack.get("role:LambdaRole")
+    role = stack.get("role:function:worker")
     assert isinstance(function, Function)
     waits: list[float] = []
 

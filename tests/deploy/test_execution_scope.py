@@ -21,7 +21,8 @@ from .conftest import ACCOUNT, tasks_in
 
 P, R, A = iam.PARTITION, iam.REGION, iam.ACCOUNT
 DESCRIBE = "states:DescribeExecution"
-MACHINE_ROLES = ("role:SemaphoreRole", "role:CleanupRole", "role:ReconcilerRole", "role:TestRunRole")
+MACHINE_ROLES = tuple(f"role:machine:{w}" for w in ("dynamodb-semaphore", "dynamodb-semaphore-cleanfromincomplete",
+                                                      "dynamodb-semaphore-reconciler", "test-run-semaphore"))
 
 
 def role_documents(config: Any) -> dict[str, Any]:

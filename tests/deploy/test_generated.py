@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ import pytest
 from deployer import Clients, DeployConfig, deploy, plan, prepare
 from deployer.errors import InvalidDefinition
 from dsl.build import main as build
+from tests.samples import SAMPLES, Sample
 
-from .conftest import REPO, SEED
+from .conftest import REPO
 from .test_iam import assert_roles_grant_exactly_what_tasks_need
 from .test_refusals import refuse
 
@@ -70,9 +72,13 @@ def test_a_definition_failing_validate_is_refused(generated: Path, source_root: 
     assert "DEPLOY-INVALID" in line and "python -m dsl validate" in line and "Nowhere" in line
 
 
-def test_a_definition_failing_verify_is_refused(generated: Path, source_root: Path) -> None:
-    """The original semaphore: its `<>` limit test admits without bound once the count passes the limit."""
-    shutil.copyfile(SEED / "dynamodb-semaphore.asl.json", generated / "dynamodb-semaphore.asl.json")
-    with pytest.raises(InvalidDefinition, match=r"dynamodb-semaphore.asl.json:/States/Get Lock/.*LOCK-.*"
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_a_definition_failing_verify_is_refused(sample: Sample, request: pytest.FixtureRequest, generated: Path,
+                                                source_root: Path) -> None:
+    """The original semaphore (skipped when absent) or the counter_lock fixture that reproduces it:
+    its `<>` limit test admits without bound once the count passes the limit."""
+    shutil.copyfile(sample.folder(request) / sample.semaphore, generated / "dynamodb-semaphore.asl.json")
+    lock = re.escape(sample.names["lock"])
+    with pytest.raises(InvalidDefinition, match=rf"dynamodb-semaphore.asl.json:/States/{lock}/.*LOCK-.*"
                                                 r"python -m dsl verify"):
         prepare(config(generated, source_root, definitions_dir=None))

@@ -12,6 +12,7 @@ from deployer import DeployConfig, prepare
 from deployer.capacity import lock_item_capacity
 from deployer.cli import main
 from deployer.errors import BadGenerated, BadOption, InvalidDefinition, MissingSource
+from deployer.params import MissingPlaceholders
 
 from .conftest import REGION
 
@@ -119,11 +120,6 @@ def test_a_missing_definition(make_config: Any, generated: Path, capsys: pytest.
     assert "dynamodb-semaphore.asl.json: no such file" in refuse([], make_config(), capsys)
 
 
-def test_an_unknown_definition_file(make_config: Any, generated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (generated / "sweeper.asl.json").write_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
-    assert "sweeper.asl.json: no state machine is catalogued" in refuse([], make_config(), capsys)
-
-
 @pytest.mark.parametrize("rule, expected", [
     ({"Target": "dynamodb-semaphore-cleanfromincomplete.asl.json"}, "is not valid under any of the given schemas"),
     ({"EventPattern": {"source": ["aws.states"]}, "Target": "nowhere.asl.json"}, "/Target: 'nowhere.asl.json'"),
@@ -144,7 +140,8 @@ def test_a_rule_file_that_is_not_json(make_config: Any, generated: Path, capsys:
 def test_an_unknown_placeholder(make_config: Any, generated: Path) -> None:
     path = generated / "dynamodb-semaphore-cleanfromincomplete.asl.json"
     path.write_text(path.read_text().replace("${SF_LockName}", "${SF_LockNmae}"))
-    with pytest.raises(InvalidDefinition, match=r"unknown placeholder \$\{SF_LockNmae\}; known: SF_ConcurrentAccess"):
+    with pytest.raises(MissingPlaceholders, match=r"cleanfromincomplete.asl.json: no value for \$\{SF_LockNmae\} "
+                                                  r"\(used at /States/Release Lock/Parameters/Key/LockName/S, "):
         prepare(make_config())
 
 

@@ -22,6 +22,7 @@ def _run(*args: str, cwd: Path = ROOT, seed: str = "0") -> subprocess.CompletedP
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "definitions", tmp_path / "definitions")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)  # the project's checks (semaphore.checks)
     return tmp_path
 
 

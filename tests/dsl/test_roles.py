@@ -4,7 +4,9 @@ The table below maps every state of the original sample to the state of ours
 that plays its role, and a second one gives the role of each state of ours with
 no original counterpart; the test checks the tables against both files and then
 runs one execution of each semaphore on moto's ASL engine and compares the
-sequence of roles they went through. (The worker Lambda is replaced by a
+sequence of roles they went through. Without the original (../shared/seed absent)
+the tables still cover ours, and the run compares ours with the project's
+counter_lock fixture written in the original's style (tests/samples.py). (The worker Lambda is replaced by a
 Pass here; the local-run tests execute the real worker.)
 """
 
@@ -21,8 +23,9 @@ from moto import mock_aws
 from moto.core.config import default_user_config
 
 from dsl.build import compile_workflow_files
-from dsl.patterns.semaphore import Semaphore
 from local.shims import redrive
+from semaphore.pattern import Semaphore
+from tests.samples import COUNTER, SAMPLES, Sample
 
 WORKER = "Run Lambda Function With Controlled Concurrency"
 LIMIT = 2
@@ -109,6 +112,14 @@ NEW_STATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# the counter_lock fixture's semaphore: its state -> the role it plays (as the original's do)
+COUNTER_ROLES: dict[str, str] = {
+    "Take Slot": "acquire", "Claim Slot": "acquire", "Create Lock Item": "acquire", "Read Lock Item": "check",
+    "Already Holding?": "check", "Holding Already": "check", "Pause Before Retry": "wait", "Guarded Work": "work",
+    "Prepare Input": "work", "Call Worker": "work", "Give Back Slot": "release", "Finished": "end",
+}
+
+
 def _state_names(doc: dict[str, Any]) -> set[str]:
     names: set[str] = set()
     for name, state in doc["States"].items():
@@ -132,11 +143,18 @@ def _our_roles(file_name: str) -> dict[str, str]:
     return roles | {name: role for name, (role, _) in NEW_STATES[file_name].items()}
 
 
-def test_role_table_covers_both_sides(seed_dir: Path, ours: dict[str, Any],
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_role_table_covers_the_original(seed_dir: Path) -> None:
     for file_name, table in ROLES.items():
         original = json.loads((seed_dir / file_name).read_text())
         assert set(table) == _state_names(original), file_name
+
+
+def test_counter_lock_role_table_covers_its_states(request: pytest.FixtureRequest) -> None:
+    assert set(COUNTER_ROLES) == _state_names(COUNTER.load(request, COUNTER.semaphore))
+
+
+def test_role_table_covers_ours(ours: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    for file_name, table in ROLES.items():
         matched = {ours_name for ours_name, _, _ in table.values()}
         # Every state of ours either plays an original's role or is listed as new, not both.
         assert matched.isdisjoint(NEW_STATES[file_name]), file_name
@@ -152,23 +170,23 @@ def test_role_table_covers_both_sides(seed_dir: Path, ours: dict[str, Any],
                 print(f"  {'(new)':<44} -> {mine:<24} [{role}] {why}")
 
 
-def _without_worker(states: dict[str, Any]) -> None:
+def _without_worker(states: dict[str, Any], worker: str) -> None:
     """Replace the worker Task, wherever it is, by a Pass that goes on the same way."""
     for name, state in states.items():
-        if name == WORKER:
+        if name == worker:
             states[name] = {"Type": "Pass", **{k: state[k] for k in ("Next", "End") if k in state}}
         for branch in state.get("Branches", []):
-            _without_worker(branch["States"])
+            _without_worker(branch["States"], worker)
 
 
-def _substitute(doc: dict[str, Any]) -> dict[str, Any]:
+def _substitute(doc: dict[str, Any], *, worker: str = WORKER, lock: str = "L") -> dict[str, Any]:
     text = json.dumps(doc)
     # The limit placeholder is the original's only: ours reads the limit from the lock item.
-    for key, value in {"${SF_TableSemaphore}": "Locks", "${SF_LockName}": "L",
+    for key, value in {"${SF_TableSemaphore}": "Locks", "${SF_LockName}": lock,
                        "${SF_ConcurrentAccessLimit}": str(LIMIT)}.items():
         text = text.replace(key, value)
     result: dict[str, Any] = json.loads(text)
-    _without_worker(result["States"])
+    _without_worker(result["States"], worker)
     return result
 
 
@@ -189,9 +207,12 @@ def _roles_run(sfn: Any, arn: str, roles_of: dict[str, str]) -> list[str]:
     return roles
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_original_and_generated_semaphores_go_through_the_same_roles(
-        seed_dir: Path, ours: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+        sample: Sample, ours: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
         request: pytest.FixtureRequest) -> None:
+    """Ours and the original (skipped when absent), or ours and the counter_lock fixture."""
+    original = sample.load(request, sample.semaphore)
     # moto's config is process-wide: set for this test only, restored afterwards.
     monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
     file_name = "dynamodb-semaphore.asl.json"
@@ -216,10 +237,14 @@ def test_original_and_generated_semaphores_go_through_the_same_roles(
         # Released exactly: the item is back as deploy created it (count 0, no owner, nobody queued).
         item = ddb.get_item(TableName="Locks", Key={"LockName": {"S": "L"}}, ConsistentRead=True)["Item"]
         assert item == created
-        original = json.loads((seed_dir / file_name).read_text())
+        # The original-style counter item, under its own name (ours' item has another layout).
+        ddb.put_item(TableName="Locks", Item={"LockName": {"S": "C"}, sample.names["count"]: {"N": "0"}})
         original_arn = sfn.create_state_machine(
             name="original", roleArn=role,
-            definition=json.dumps(_substitute(original)))["stateMachineArn"]
-        original_roles = _roles_run(sfn, original_arn,
+            definition=json.dumps(_substitute(original, worker=sample.names["work"], lock="C")))["stateMachineArn"]
+        original_roles = _roles_run(sfn, original_arn, COUNTER_ROLES if sample is COUNTER else
                                     {name: role for name, (_, role, _) in ROLES[file_name].items()})
+        # Released exactly: the count is back to 0 and no holder is left.
+        assert ddb.get_item(TableName="Locks", Key={"LockName": {"S": "C"}}, ConsistentRead=True)["Item"] == {
+            "LockName": {"S": "C"}, sample.names["count"]: {"N": "0"}}
     assert ours_roles == original_roles == ["acquire", "work", "release", "end"]

@@ -11,7 +11,8 @@ from dsl import Succeed, Wait, Workflow
 from dsl.errors import InvalidField
 from dsl.iam import required_permissions
 from dsl.jsontext import dumps
-from dsl.patterns.semaphore_items import (
+from dsl.validate import validate
+from semaphore.pattern_items import (
     HISTORY_LIMIT,
     RELEASE_FAILED,
     TRANSACT_WRITE,
@@ -19,7 +20,6 @@ from dsl.patterns.semaphore_items import (
     WAIT_TIMEOUT,
     HolderItemSemaphore,
 )
-from dsl.validate import validate
 
 TABLE_ARN = "arn:${AWS_Partition}:dynamodb:${AWS_Region}:${AWS_AccountId}:table/${SF_TableSemaphore}"
 

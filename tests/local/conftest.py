@@ -12,7 +12,7 @@ from local.server import LocalServer, local_server
 @pytest.fixture(scope="module")
 def bare_server() -> Iterator[LocalServer]:
     """A server without fidelity shims: a test installs the ones it examines (``installed``)."""
-    with local_server(shims=()) as running:
+    with local_server(fidelity=()) as running:
         yield running
 
 

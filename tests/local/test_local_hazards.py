@@ -27,8 +27,8 @@ from rich.console import Console
 from deployer.config import REPO_ROOT
 from local.dynamodb_gateway import DynamoFault
 from local.eventbridge import EventFaults
-from local.report import Report
-from local.run import LocalRun, run_local
+from local.report import Report, RunSettings
+from local.run import Injections, LocalRun, StackOptions, run_local
 from local.stops import StopRule
 
 EXECUTIONS, LIMIT, WORK = 9, 3, 0.2
@@ -53,10 +53,13 @@ def _generated(tmp_path: Path, *, park_seconds: int | None = None) -> Path:
 
 def _run(tmp_path: Path, failure_rate: float, *, executions: int = EXECUTIONS, limit: int = LIMIT,
          work: float = WORK, park_seconds: int | None = 5, **options: Any) -> Report:
-    return run_local(executions, limit, work, failure_rate, seed=11, driver="direct", time_scale=0.05,
-                     generated_dir=_generated(tmp_path, park_seconds=park_seconds), check_definitions=False,
+    return run_local(RunSettings(requested=executions, limit=limit, work_seconds=work, failure_rate=failure_rate,
+                                 seed=11, driver="direct", time_scale=0.05),
+                     stack=StackOptions(generated_dir=_generated(tmp_path, park_seconds=park_seconds),
+                                        check_definitions=False),
+                     inject=Injections(**options),
                      out_dir=tmp_path / "run", console=Console(file=(tmp_path / "console.txt").open("w"), width=120),
-                     timeout=240, **options)
+                     timeout=240)
 
 
 def _lock_item(run: LocalRun) -> dict[str, Any]:
@@ -290,10 +293,12 @@ def test_a_long_wait_ends_cleanly_before_the_history_limit(tmp_path: Path) -> No
                 errors[arn] = described.get("error", "")
         return True
 
-    report = run_local(4, 1, 6.0, 0.0, seed=11, driver="direct", time_scale=0.05,
-                       generated_dir=_with_history_budget(tmp_path, 40), check_definitions=False,
+    report = run_local(RunSettings(requested=4, limit=1, work_seconds=6.0, failure_rate=0.0, seed=11,
+                                   driver="direct", time_scale=0.05),
+                       stack=StackOptions(generated_dir=_with_history_budget(tmp_path, 40), check_definitions=False),
+                       inject=Injections(wait_for=collect),
                        out_dir=tmp_path / "run", console=Console(file=(tmp_path / "console.txt").open("w")),
-                       timeout=240, wait_for=collect)
+                       timeout=240)
     assert_promises_kept(report, 4, 1)
     assert report.by_status.get("SUCCEEDED", 0) >= 1 and report.by_status.get("FAILED", 0) >= 1
     assert errors and set(errors.values()) == {"Semaphore.WaitTimeout"}, errors

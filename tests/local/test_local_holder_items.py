@@ -17,9 +17,9 @@ from localengine_helpers import create_lock_table, create_machine, start, wait
 
 from deployer.templates import substitute
 from dsl import Succeed, Wait, Workflow
-from dsl.patterns.semaphore_items import HolderItemSemaphore
 from local.dynamodb_gateway import DynamoFault, HolderLedger
 from local.server import LocalServer, local_server
+from semaphore.pattern_items import HolderItemSemaphore
 
 TABLE, LOCK, LIMIT, EXECUTIONS = "items-locks", "batch", 2, 8
 SEMAPHORE = HolderItemSemaphore(poll_seconds=1, retry_interval_seconds=1, retry_max_delay_seconds=2,

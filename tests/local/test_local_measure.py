@@ -109,12 +109,3 @@ def test_the_timeline_is_deterministic_and_shows_the_limit() -> None:
     assert first == render_svg(report.per_execution, record.holds, spans, limit=1, title="t")
     assert first.startswith("<svg") and "L=1" in first and 'stroke-dasharray="6,3"' in first
 
-
-def test_another_moto_version_is_warned_about(monkeypatch: pytest.MonkeyPatch) -> None:
-    import moto
-
-    from local.shims import MotoVersionWarning, check_moto_version
-
-    monkeypatch.setattr(moto, "__version__", "9.9.9")
-    with pytest.warns(MotoVersionWarning, match="moto 9.9.9 is installed but the shims"):
-        check_moto_version()

@@ -20,8 +20,8 @@ from rich.console import Console
 
 from deployer.config import REPO_ROOT
 from local.dynamodb_gateway import DynamoFault
-from local.report import Report
-from local.run import run_local
+from local.report import Report, RunSettings
+from local.run import Injections, StackOptions, run_local
 from local.stops import StopRule
 
 EXECUTIONS, LIMIT, WORK = 20, 3, 0.2
@@ -51,10 +51,11 @@ def lock_state(role: str) -> str:
 
 def _run(tmp_path: Path, failure_rate: float, **options: Any) -> Report:
     # generated/ as committed (its freshness against definitions/ is CI's `dsl build --check`).
-    report = run_local(EXECUTIONS, LIMIT, WORK, failure_rate, seed=7, driver="direct", time_scale=0.05,
-                       generated_dir=SEMAPHORE.parent,
+    report = run_local(RunSettings(requested=EXECUTIONS, limit=LIMIT, work_seconds=WORK, failure_rate=failure_rate,
+                                   seed=7, driver="direct", time_scale=0.05),
+                       stack=StackOptions(generated_dir=SEMAPHORE.parent), inject=Injections(**options),
                        out_dir=tmp_path, console=Console(file=(tmp_path / "console.txt").open("w"), width=120),
-                       timeout=240, **options)
+                       timeout=240)
     assert (tmp_path / "timeline.svg").is_file() and (tmp_path / "report.json").is_file()
     return report
 

@@ -26,6 +26,7 @@ from local.shims import (
     execution_names,
     inline_map_concurrency,
     interruptible_retry,
+    jsonata_errors,
     jsonata_python,
     runtime_errors,
     starting_executions,
@@ -308,3 +309,31 @@ def test_without_shim_a_starting_execution_fails_task_callbacks(server: LocalSer
         assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     finally:
         machine.executions.remove(starting)
+
+
+FAILING = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Boom", "Cause": "on purpose"}}}
+
+
+def test_without_shim_redrive_execution_is_not_answered(server: LocalServer) -> None:
+    """moto has no RedriveExecution: the shim (local/shims/redrive.py) adds it."""
+    described = run(server, FAILING)
+    assert described["status"] == "FAILED"
+    with pytest.raises(ClientError) as caught:
+        server.client("stepfunctions").redrive_execution(executionArn=described["executionArn"])
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+JSONATA_ERROR = {"QueryLanguage": "JSONata", "StartAt": "Pick", "States": {
+    "Pick": {"Type": "Choice", "Choices": [{"Condition": "{% $error('no slot') %}", "Next": "Done"}],
+             "Default": "Done"},
+    "Done": {"Type": "Succeed"}}}
+
+
+def test_without_shim_a_jsonata_error_is_not_a_query_evaluation_error(server: LocalServer) -> None:
+    """With jsonata-python alone, ``$error`` is ``States.Runtime`` (never caught or retried)."""
+    with installed(jsonata_python):
+        described = run(server, JSONATA_ERROR)
+    assert (described["status"], described.get("error")) == ("FAILED", "States.Runtime")
+    with installed(jsonata_python, jsonata_errors):
+        described = run(server, JSONATA_ERROR)
+    assert (described["status"], described.get("error")) == ("FAILED", "States.QueryEvaluationError")

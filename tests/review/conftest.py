@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from review_support import WORKFLOWS, tricky_document
 
+from tests.samples import SAMPLES, Sample
+
 
 @pytest.fixture
 def tricky() -> dict[str, Any]:
@@ -17,12 +19,21 @@ def tricky() -> dict[str, Any]:
     return tricky_document()
 
 
+@pytest.fixture(params=SAMPLES, ids=[s.name for s in SAMPLES])
+def sample(request: pytest.FixtureRequest) -> Sample:
+    """The original sample (skipped when ../shared/seed is absent) or the project's counter_lock
+    fixtures written in its style (tests/samples.py): every review property is shown on both."""
+    the_sample: Sample = request.param
+    the_sample.folder(request)
+    return the_sample
+
+
 @pytest.fixture
-def originals(seed_dir: Path, tmp_path: Path) -> dict[str, dict[str, Any]]:
-    """The original sample's three workflows, copied into a temporary folder and parsed."""
+def originals(sample: Sample, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, dict[str, Any]]:
+    """The sample's three workflows by the role names of WORKFLOWS, copied into a temporary folder and parsed."""
     docs = {}
-    for name in WORKFLOWS:
+    for name, file_name in zip(WORKFLOWS, (sample.semaphore, sample.cleanup, sample.test_run), strict=True):
         copy = tmp_path / f"{name}.asl.json"
-        shutil.copyfile(seed_dir / f"{name}.asl.json", copy)
+        shutil.copyfile(sample.folder(request) / file_name, copy)
         docs[name] = json.loads(copy.read_text(encoding="utf-8"))
     return docs

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from dsl.review import diff_cli, graph_cli
+from tests.samples import Sample
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,9 +24,10 @@ def _write(path: Path, doc: Any) -> Path:
 
 
 @pytest.fixture
-def semaphore_file(seed_dir: Path, tmp_path: Path) -> Path:
+def semaphore_file(sample: Sample, request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A copy of the sample's semaphore (the seed's or counter_lock's, see conftest.py)."""
     path = tmp_path / "dynamodb-semaphore.asl.json"
-    shutil.copyfile(seed_dir / path.name, path)
+    shutil.copyfile(sample.folder(request) / sample.semaphore, path)
     return path
 
 
@@ -63,18 +65,19 @@ def test_graph_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.C
     assert captured.err.count("\n") == 1
 
 
-def test_diff_exit_codes(semaphore_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_exit_codes(sample: Sample, semaphore_file: Path, tmp_path: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(semaphore_file.read_text(encoding="utf-8"))
     same = tmp_path / "same.json"
     same.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     assert diff_cli.main([str(semaphore_file), str(same)]) == 0
     assert "No semantic differences" in capsys.readouterr().out
-    doc["States"]["Release Lock"]["Retry"][1]["MaxAttempts"] = 9
+    doc["States"][sample.names["release"]]["Retry"][1]["MaxAttempts"] = 9
     changed = _write(tmp_path / "changed.json", doc)
     report = tmp_path / "comment.md"
     assert diff_cli.main([str(semaphore_file), str(changed), "-o", str(report)]) == 1
     out = capsys.readouterr().out
-    assert "| retry | `Retry States.ALL › MaxAttempts` | `5` | `9` |" in out
+    assert f"| retry | `Retry States.ALL › MaxAttempts` | `{sample.numbers['release_retries']}` | `9` |" in out
     assert report.read_text(encoding="utf-8") == out
 
 
@@ -102,7 +105,7 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_diff_against_a_committed_version(semaphore_file: Path, tmp_path: Path,
+def test_diff_against_a_committed_version(sample: Sample, semaphore_file: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     work = tmp_path / "repo"
@@ -113,14 +116,14 @@ def test_diff_against_a_committed_version(semaphore_file: Path, tmp_path: Path,
     _git(work, "add", ".")
     _git(work, "commit", "-q", "-m", "first")
     doc = json.loads(target.read_text(encoding="utf-8"))
-    doc["States"]["Get Lock"]["Branches"][0]["States"]["Wait to Get Lock"]["Seconds"] = 5
+    doc["States"][sample.names["lock"]]["Branches"][0]["States"][sample.names["wait"]]["Seconds"] = 5
     _write(target, doc)
     monkeypatch.chdir(work)
     spec = "git:HEAD:generated/dynamodb-semaphore.asl.json"
     assert diff_cli.main([spec, "generated/dynamodb-semaphore.asl.json"]) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"### Semantic diff: `{spec}` → `generated/dynamodb-semaphore.asl.json`")
-    assert "| field | `Seconds` | `3` | `5` |" in out
+    assert f"| field | `Seconds` | `{sample.numbers['wait_seconds']}` | `5` |" in out
     assert diff_cli.main([spec, spec]) == 0
     capsys.readouterr()
     assert diff_cli.main(["git:HEAD~5:generated/dynamodb-semaphore.asl.json", spec]) == 2

@@ -9,22 +9,25 @@ from typing import Any
 import pytest
 
 from dsl.review.diff import (
-    Change,
-    Scope,
+    FieldChange,
     SemanticDiff,
     StateRef,
     diff_documents,
     render_diff,
 )
 from dsl.review.errors import ReviewInputError
+from dsl.review.location import Enclosing
+from tests.samples import Sample
 
 
-def _branch(doc: dict[str, Any]) -> dict[str, Any]:
-    states: dict[str, Any] = doc["States"]["Get Lock"]["Branches"][0]["States"]
+def _branch(doc: dict[str, Any], n: dict[str, str]) -> dict[str, Any]:
+    """The states of the semaphore's lock Parallel (sample state names ``n``)."""
+    states: dict[str, Any] = doc["States"][n["lock"]]["Branches"][0]["States"]
     return states
 
 
-IN_GET_LOCK = (Scope("Get Lock", 1),)
+def _in_lock(n: dict[str, str]) -> tuple[Enclosing, ...]:
+    return (Enclosing(n["lock"], 1),)
 
 
 @pytest.fixture
@@ -54,82 +57,88 @@ def test_key_order_and_whitespace_are_no_difference(originals: dict[str, Any], n
     assert "No semantic differences" in text
 
 
-def test_changed_limit_and_added_retry(semaphore: dict[str, Any]) -> None:
+def test_changed_limit_and_added_retry(semaphore: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
-    _branch(new)["Acquire Lock"]["Parameters"]["ExpressionAttributeValues"][":limit"]["N"] = "3"
-    new["States"]["Do Work"]["Branches"][0]["States"]["Run Lambda Function With Controlled Concurrency"]["Retry"] = [
+    _branch(new, n)[n["acquire"]]["Parameters"]["ExpressionAttributeValues"][n["limit"]]["N"] = "3"
+    new["States"][n["work_box"]]["Branches"][0]["States"][n["work"]]["Retry"] = [
         {"ErrorEquals": ["Lambda.TooManyRequestsException"], "IntervalSeconds": 2, "MaxAttempts": 4}]
     diff = diff_documents(semaphore, new)
     assert (diff.added, diff.removed, diff.renamed, diff.machine) == ((), (), (), ())
     assert [(c.state.name, c.state.where, c.changes) for c in diff.changed] == [
-        ("Acquire Lock", IN_GET_LOCK,
-         (Change("field", "Parameters.ExpressionAttributeValues.:limit.N", '"${SF_ConcurrentAccessLimit}"', '"3"'),)),
-        ("Run Lambda Function With Controlled Concurrency", (Scope("Do Work", 1),),
-         (Change("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
+        (n["acquire"], _in_lock(n),
+         (FieldChange("field", f"Parameters.ExpressionAttributeValues.{n['limit']}.N", '"${SF_ConcurrentAccessLimit}"',
+                 '"3"'),)),
+        (n["work"], (Enclosing(n["work_box"], 1),),
+         (FieldChange("retry", "Retry Lambda.TooManyRequestsException", None, "×4 (every 2s)"),)),
     ]
 
 
-def test_added_and_removed_states(semaphore: dict[str, Any]) -> None:
+def test_added_and_removed_states(semaphore: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
-    new["States"]["Release Lock"]["Next"] = "Audit"
-    new["States"]["Audit"] = {"Type": "Pass", "Next": "Success State"}
-    branch = _branch(new)
-    del branch["Continue Because Lock Was Already Acquired"]
-    branch["Check If Lock Already Acquired"]["Choices"][0]["Next"] = "Wait to Get Lock"
+    new["States"][n["release"]]["Next"] = "Audit"
+    new["States"]["Audit"] = {"Type": "Pass", "Next": n["end"]}
+    branch = _branch(new, n)
+    del branch[n["held"]]
+    branch[n["check"]]["Choices"][0]["Next"] = n["wait"]
     diff = diff_documents(semaphore, new)
     assert diff.added == (StateRef("Audit", "Pass"),)
-    assert diff.removed == (StateRef("Continue Because Lock Was Already Acquired", "Pass", IN_GET_LOCK),)
+    assert diff.removed == (StateRef(n["held"], "Pass", _in_lock(n)),)
     changes = {c.state.name: c.changes for c in diff.changed}
     assert changes == {
-        "Check If Lock Already Acquired": (
-            Change("transition", "Choices[0] Next", "Continue Because Lock Was Already Acquired", "Wait to Get Lock"),),
-        "Release Lock": (Change("transition", "Next", "Success State", "Audit"),),
+        n["check"]: (FieldChange("transition", "Choices[0] Next", n["held"], n["wait"]),),
+        n["release"]: (FieldChange("transition", "Next", n["end"], "Audit"),),
     }
 
 
-def test_removed_container_lists_its_nested_states(semaphore: dict[str, Any]) -> None:
+def test_removed_container_lists_its_nested_states(semaphore: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
-    del new["States"]["Do Work"]
-    new["States"]["Get Lock"]["Next"] = "Release Lock"
+    del new["States"][n["work_box"]]
+    new["States"][n["lock"]]["Next"] = n["release"]
     diff = diff_documents(semaphore, new)
+    nested = list(semaphore["States"][n["work_box"]]["Branches"][0]["States"])  # in document order
+    assert nested[0] == n["first_pass"] and nested[-1] == n["work"]
     assert [(r.name, r.where) for r in diff.removed] == [
-        ("Do Work", ()), *[(n, (Scope("Do Work", 1),)) for n in
-                           ("Here", "You", "Do", "Work", "Run Lambda Function With Controlled Concurrency")]]
+        (n["work_box"], ()), *[(name, (Enclosing(n["work_box"], 1),)) for name in nested]]
 
 
-def test_renames_are_found_and_their_transitions_are_not_changes(semaphore: dict[str, Any]) -> None:
+def test_renames_are_found_and_their_transitions_are_not_changes(semaphore: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
     states = new["States"]
-    states["Done"] = states.pop("Success State")
-    states["Release Lock"]["Next"] = "Done"
-    states["Release Lock"]["Catch"][0]["Next"] = "Done"
-    branch = _branch(new)
+    states["Done"] = states.pop(n["end"])
+    states[n["release"]]["Next"] = "Done"
+    states[n["release"]]["Catch"][0]["Next"] = "Done"
+    branch = _branch(new, n)
     # A chain: the renamed Wait points at a renamed Acquire, which others point at too.
-    branch["Try Lock"] = branch.pop("Acquire Lock")
-    branch["Pause"] = branch.pop("Wait to Get Lock")
+    branch["Try Lock"] = branch.pop(n["acquire"])
+    branch["Pause"] = branch.pop(n["wait"])
     branch["Pause"]["Next"] = "Try Lock"
-    branch["Initialize Lock Item"]["Next"] = "Try Lock"
-    branch["Initialize Lock Item"]["Catch"][0]["Next"] = "Try Lock"
-    branch["Check If Lock Already Acquired"]["Default"] = "Pause"
-    new["States"]["Get Lock"]["Branches"][0]["StartAt"] = "Try Lock"
+    branch[n["init"]]["Next"] = "Try Lock"
+    branch[n["init"]]["Catch"][0]["Next"] = "Try Lock"
+    branch[n["check"]]["Default"] = "Pause"
+    new["States"][n["lock"]]["Branches"][0]["StartAt"] = "Try Lock"
     diff = diff_documents(semaphore, new)
     assert (diff.added, diff.removed, diff.changed, diff.machine) == ((), (), (), ())
     assert {(old.name, new.name, new.where) for old, new in diff.renamed} == {
-        ("Acquire Lock", "Try Lock", IN_GET_LOCK), ("Wait to Get Lock", "Pause", IN_GET_LOCK),
-        ("Success State", "Done", ())}
+        (n["acquire"], "Try Lock", _in_lock(n)), (n["wait"], "Pause", _in_lock(n)), (n["end"], "Done", ())}
 
 
-def test_rename_with_a_changed_target_is_a_rename_and_a_transition_change(semaphore: dict[str, Any]) -> None:
+def test_rename_with_a_changed_target_is_a_rename_and_a_transition_change(semaphore: dict[str, Any],
+                                                                           sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
-    branch = _branch(new)
-    branch["Pause"] = branch.pop("Wait to Get Lock")
-    branch["Pause"]["Next"] = "Get Current Lock Record"
-    branch["Check If Lock Already Acquired"]["Default"] = "Pause"
+    branch = _branch(new, n)
+    branch["Pause"] = branch.pop(n["wait"])
+    branch["Pause"]["Next"] = n["read"]
+    branch[n["check"]]["Default"] = "Pause"
     diff = diff_documents(semaphore, new)
-    assert [(o.name, n.name) for o, n in diff.renamed] == [("Wait to Get Lock", "Pause")]
+    assert [(old.name, renamed.name) for old, renamed in diff.renamed] == [(n["wait"], "Pause")]
     [entry] = diff.changed
-    assert (entry.state.name, entry.renamed_from) == ("Pause", "Wait to Get Lock")
-    assert entry.changes == (Change("transition", "Next", "Acquire Lock", "Get Current Lock Record"),)
+    assert (entry.state.name, entry.renamed_from) == ("Pause", n["wait"])
+    assert entry.changes == (FieldChange("transition", "Next", n["acquire"], n["read"]),)
 
 
 def test_two_equal_candidates_are_not_guessed_as_renames() -> None:
@@ -142,34 +151,35 @@ def test_two_equal_candidates_are_not_guessed_as_renames() -> None:
     assert [r.name for r in diff.added] == ["X", "Y"] and [r.name for r in diff.removed] == ["B", "C"]
 
 
-def test_retry_and_catch_edits_are_matched_by_their_errors(semaphore: dict[str, Any]) -> None:
+def test_retry_and_catch_edits_are_matched_by_their_errors(semaphore: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     new = copy.deepcopy(semaphore)
-    release = new["States"]["Release Lock"]
+    release = new["States"][n["release"]]
     release["Retry"] = [release["Retry"][1], release["Retry"][0]]  # order matters: first match wins
     release["Retry"][0]["MaxAttempts"] = 8
     release["Catch"][0]["ResultPath"] = "$.error"
-    release["Catch"].append({"ErrorEquals": ["States.ALL"], "Next": "Do Work"})
+    release["Catch"].append({"ErrorEquals": ["States.ALL"], "Next": n["work_box"]})
     [entry] = diff_documents(semaphore, new).changed
     assert entry.changes == (
-        Change("retry", "Retry States.ALL › MaxAttempts", "5", "8"),
-        Change("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
+        FieldChange("retry", "Retry States.ALL › MaxAttempts", str(sample.numbers["release_retries"]), "8"),
+        FieldChange("retry", "Retry order", "DynamoDB.ConditionalCheckFailedException ; States.ALL",
                "States.ALL ; DynamoDB.ConditionalCheckFailedException"),
-        Change("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
-        Change("catch", "Catch States.ALL", None, "→ Do Work"),
+        FieldChange("catch", "Catch DynamoDB.ConditionalCheckFailedException › ResultPath", "null", '"$.error"'),
+        FieldChange("catch", "Catch States.ALL", None, f"→ {n['work_box']}"),
     )
 
 
-def test_choice_condition_and_machine_fields(originals: dict[str, Any]) -> None:
+def test_choice_condition_and_machine_fields(originals: dict[str, Any], sample: Sample) -> None:
     old = originals["dynamodb-semaphore-cleanfromincomplete"]
     new = copy.deepcopy(old)
     new["TimeoutSeconds"] = 300
-    rule = new["States"]["Check If Lock Is Held"]["Choices"][0]
+    rule = new["States"][sample.names["cleanup_check"]]["Choices"][0]
     rule["And"][1]["StringMatches"] = "*T*"
     diff = diff_documents(old, new)
-    assert diff.machine == (Change("field", "TimeoutSeconds", None, "300"),)
+    assert diff.machine == (FieldChange("field", "TimeoutSeconds", None, "300"),)
     [entry] = diff.changed
     # The short form of this long condition is cut before the pattern, so the changed value is shown.
-    assert entry.changes == (Change("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
+    assert entry.changes == (FieldChange("choice", "Choices[0].And[1].StringMatches", '"*Z*"', '"*T*"'),)
 
 
 def test_short_conditions_show_as_conditions() -> None:
@@ -180,30 +190,38 @@ def test_short_conditions_show_as_conditions() -> None:
     new["States"]["C"]["Choices"][0]["NumericLessThan"] = 3
     new["States"]["C"]["Choices"].append({"Variable": "$.ok", "IsPresent": False, "Next": "S"})
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
-                             Change("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
+    assert entry.changes == (FieldChange("choice", "Choices[0] condition", "$.n < 5", "$.n < 3"),
+                             FieldChange("choice", "Choices[1]", None, "not IsPresent($.ok) → S"))
 
 
-def test_list_items_are_compared_one_by_one(originals: dict[str, Any]) -> None:
+def test_list_items_are_compared_one_by_one(originals: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     old = originals["test-run-semaphore"]
     new = copy.deepcopy(old)
-    new["States"]["GenerateDefaultInput"]["Parameters"]["iterations"] = list(range(1, 101))
+    runs = old["States"][n["run_list"]]["Parameters"][n["runs"]]
+    new["States"][n["run_list"]]["Parameters"][n["runs"]] = list(range(1, len(runs) + 1))
     [entry] = diff_documents(old, new).changed
-    # The original list has 36 twice and 84 twice (37 and 94 missing).
-    assert entry.changes == (Change("field", "Parameters.iterations[36]", "36", "37"),
-                             Change("field", "Parameters.iterations[93]", "84", "94"))
+    # Each list has two slips: the seed 36 twice and 84 twice (37 and 94 missing), counter_lock
+    # 12 twice and 72 for 27.
+    slips = [(index, value) for index, value in enumerate(runs) if value != index + 1]
+    assert len(slips) == 2
+    assert entry.changes == tuple(FieldChange("field", f"Parameters.{n['runs']}[{index}]", str(value), str(index + 1))
+                                  for index, value in slips)
 
 
-def test_long_values_that_differ_late_stay_distinguishable(originals: dict[str, Any]) -> None:
+def test_long_values_that_differ_late_stay_distinguishable(originals: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     old = originals["test-run-semaphore"]
     new = copy.deepcopy(old)
-    new["States"]["GenerateDefaultInput"]["Parameters"]["iterations"].append(101)
+    runs = new["States"][n["run_list"]]["Parameters"][n["runs"]]
+    last = len(runs)
+    runs.append(last + 1)
     [entry] = diff_documents(old, new).changed
     [change] = entry.changes
-    assert change.what == "Parameters.iterations"
+    assert change.what == f"Parameters.{n['runs']}"
     assert change.old is not None and change.new is not None
-    assert change.old.startswith("…") and change.old.endswith("99, 100]")
-    assert change.new.startswith("…") and change.new.endswith("99, 100, 101]")
+    assert change.old.startswith("…") and change.old.endswith(f"{last - 1}, {last}]")
+    assert change.new.startswith("…") and change.new.endswith(f"{last - 1}, {last}, {last + 1}]")
 
 
 def test_markdown_escapes_names_for_tables() -> None:
@@ -230,28 +248,31 @@ def test_not_asl_shaped_input_is_an_error_with_a_pointer() -> None:
         diff_documents({"States": "x"}, good)
 
 
-def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore: dict[str, Any]) -> None:
+def test_branch_and_item_processor_changes(originals: dict[str, Any], semaphore: dict[str, Any],
+                                           sample: Sample) -> None:
+    n = sample.names
     test_run = originals["test-run-semaphore"]
     new = copy.deepcopy(test_run)
-    the_map = new["States"]["StartInParallel"]
+    the_map = new["States"][n["fan_out"]]
     the_map["ItemProcessor"] = the_map.pop("Iterator")
     the_map["ItemProcessor"]["ProcessorConfig"] = {"Mode": "INLINE"}
     [entry] = diff_documents(test_run, new).changed
-    assert entry.changes == (Change("field", "ItemProcessor", None, "present"),
-                             Change("field", "Iterator", "present", None),
-                             Change("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
+    assert entry.changes == (FieldChange("field", "ItemProcessor", None, "present"),
+                             FieldChange("field", "Iterator", "present", None),
+                             FieldChange("field", "items › ProcessorConfig", None, '{"Mode": "INLINE"}'))
 
     new = copy.deepcopy(semaphore)
-    branches = new["States"]["Do Work"]["Branches"]
+    branches = new["States"][n["work_box"]]["Branches"]
     branches.append({"StartAt": "Extra", "States": {"Extra": {"Type": "Pass", "End": True}}})
-    branches[0]["StartAt"] = "You"
-    del branches[0]["States"]["Here"]
+    second = branches[0]["States"][n["first_pass"]]["Next"]
+    branches[0]["StartAt"] = second
+    del branches[0]["States"][n["first_pass"]]
     diff = diff_documents(semaphore, new)
-    assert diff.added == (StateRef("Extra", "Pass", (Scope("Do Work", 2),)),)
-    assert diff.removed == (StateRef("Here", "Pass", (Scope("Do Work", 1),)),)
+    assert diff.added == (StateRef("Extra", "Pass", (Enclosing(n["work_box"], 2),)),)
+    assert diff.removed == (StateRef(n["first_pass"], "Pass", (Enclosing(n["work_box"], 1),)),)
     [entry] = diff.changed
-    assert entry.changes == (Change("transition", "branch 1 StartAt", "Here", "You"),
-                             Change("field", "branch 2", None, "present"))
+    assert entry.changes == (FieldChange("transition", "branch 1 StartAt", n["first_pass"], second),
+                             FieldChange("field", "branch 2", None, "present"))
 
 
 def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
@@ -261,6 +282,6 @@ def test_odd_retry_and_catch_values_do_not_break_the_diff() -> None:
     new["States"]["T"]["Retry"] = [{"ErrorEquals": ["States.ALL"]}]
     new["States"]["T"]["Catch"] = []
     [entry] = diff_documents(old, new).changed
-    assert entry.changes == (Change("retry", "Retry States.ALL", None, "×3"),
-                             Change("retry", 'Retry "States.ALL"', "×3", None),
-                             Change("catch", "Catch", '"x"', "[]"))
+    assert entry.changes == (FieldChange("retry", "Retry States.ALL", None, "×3"),
+                             FieldChange("retry", 'Retry "States.ALL"', "×3", None),
+                             FieldChange("catch", "Catch", '"x"', "[]"))

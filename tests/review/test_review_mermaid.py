@@ -10,6 +10,7 @@ from review_support import TRICKY, WORKFLOWS, generated
 
 from dsl.graph import build_graph
 from dsl.review.mermaid import escape, to_mermaid
+from tests.samples import Sample
 
 
 def _check_every_state_drawn_once(doc: dict[str, Any], drawn: Parsed) -> None:
@@ -44,39 +45,41 @@ def _edge(drawn: Parsed, source: str, target: str) -> list[tuple[str, str]]:
     return [(link, label) for a, link, label, b in drawn.edges if a == s and b == t]
 
 
-def test_semaphore_original_catches_choices_and_retries(originals: dict[str, Any]) -> None:
+def test_semaphore_original_catches_choices_and_retries(originals: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     drawn = parse(to_mermaid(originals["dynamodb-semaphore"]))
-    assert drawn.subgraphs[drawn.node_named("Get Lock")] == "Get Lock · Parallel"
-    assert _edge(drawn, "Acquire Lock", "Initialize Lock Item") == [
-        ("-.->", "catch DynamoDB.AmazonDynamoDBException")]
-    assert _edge(drawn, "Acquire Lock", "Get Current Lock Record") == [
-        ("-.->", "catch DynamoDB.ConditionalCheckFailedException")]
+    assert drawn.subgraphs[drawn.node_named(n["lock"])] == f"{n['lock']} · Parallel"
+    assert _edge(drawn, n["acquire"], n["init"]) == [("-.->", "catch DynamoDB.AmazonDynamoDBException")]
+    assert _edge(drawn, n["acquire"], n["read"]) == [("-.->", "catch DynamoDB.ConditionalCheckFailedException")]
     # Next and a Catch to the same state are two arrows.
-    assert _edge(drawn, "Initialize Lock Item", "Acquire Lock") == [("-->", ""), ("-.->", "catch States.ALL")]
-    [(link, condition)] = _edge(drawn, "Check If Lock Already Acquired", "Continue Because Lock Was Already Acquired")
-    assert link == "-->" and condition.startswith("IsPresent($.lockinfo.currentlockitem.ItemString) and ")
-    assert _edge(drawn, "Check If Lock Already Acquired", "Wait to Get Lock") == [("-->", "Default")]
+    assert _edge(drawn, n["init"], n["acquire"]) == [("-->", ""), ("-.->", "catch States.ALL")]
+    [(link, condition)] = _edge(drawn, n["check"], n["held"])
+    assert link == "-->" and condition.startswith(f"IsPresent({n['item_text']}) and ")
+    assert _edge(drawn, n["check"], n["wait"]) == [("-->", "Default")]
     # Containers connect as boxes; the machine has Start and End markers.
-    assert _edge(drawn, "Get Lock", "Do Work") == [("-->", "")]
-    assert ("n_start", "-->", "", drawn.node_named("Get Lock")) in drawn.edges
-    assert (drawn.node_named("Success State"), "-->", "", "n_end") in drawn.edges
+    assert _edge(drawn, n["lock"], n["work_box"]) == [("-->", "")]
+    assert ("n_start", "-->", "", drawn.node_named(n["lock"])) in drawn.edges
+    assert (drawn.node_named(n["end"]), "-->", "", "n_end") in drawn.edges
     # MaxAttempts 0 retries nothing, so only the States.ALL policy is shown.
-    acquire = drawn.nodes[drawn.node_named("Acquire Lock")]
-    assert acquire == ["Acquire Lock", "dynamodb:updateItem", "↻\u00a0States.ALL\u00a0x6"]
-    assert drawn.nodes[drawn.node_named("Wait to Get Lock")] == ["Wait to Get Lock", "Wait 3s"]
-    assert drawn.shapes[drawn.node_named("Check If Lock Already Acquired")] == "{"
-    assert drawn.classes[drawn.node_named("Success State")] == "succeed"
+    acquire = drawn.nodes[drawn.node_named(n["acquire"])]
+    assert acquire == [n["acquire"], "dynamodb:updateItem",
+                       f"↻\u00a0States.ALL\u00a0x{sample.numbers['acquire_retries']}"]
+    assert drawn.nodes[drawn.node_named(n["wait"])] == [n["wait"], f"Wait {sample.numbers['wait_seconds']}s"]
+    assert drawn.shapes[drawn.node_named(n["check"])] == "{"
+    assert drawn.classes[drawn.node_named(n["end"])] == "succeed"
 
 
-def test_map_is_a_subgraph_with_its_retries(originals: dict[str, Any]) -> None:
+def test_map_is_a_subgraph_with_its_retries(originals: dict[str, Any], sample: Sample) -> None:
+    n = sample.names
     drawn = parse(to_mermaid(originals["test-run-semaphore"]))
-    run = drawn.node_named("RunChildStateMachine")
-    assert drawn.subgraphs[drawn.parent[run] or ""] == "StartInParallel · Map"
-    assert drawn.nodes[run][2:] == ["↻\u00a0StepFunctions.ExecutionAlreadyExistsException\u00a0x1",
-                                    "↻\u00a0States.ALL\u00a0x12"]
-    assert _edge(drawn, "RunChildStateMachine", "ClearResults") == [("-->", ""), ("-.->", "catch States.TaskFailed")]
-    assert _edge(drawn, "StartInParallel", "GenerateDefaultInput") == []
-    assert (drawn.node_named("StartInParallel"), "-->", "", "n_end") in drawn.edges
+    run = drawn.node_named(n["child"])
+    assert drawn.subgraphs[drawn.parent[run] or ""] == f"{n['fan_out']} · Map"
+    assert drawn.nodes[run][2:] == [
+        f"↻\u00a0StepFunctions.ExecutionAlreadyExistsException\u00a0x{sample.numbers['child_retries_exists']}",
+        f"↻\u00a0States.ALL\u00a0x{sample.numbers['child_retries_all']}"]
+    assert _edge(drawn, n["child"], n["after_child"]) == [("-->", ""), ("-.->", "catch States.TaskFailed")]
+    assert _edge(drawn, n["fan_out"], n["run_list"]) == []
+    assert (drawn.node_named(n["fan_out"]), "-->", "", "n_end") in drawn.edges
 
 
 def test_tricky_names_round_trip_through_escaped_labels(tricky: dict[str, Any]) -> None:

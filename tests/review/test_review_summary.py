@@ -13,20 +13,33 @@ import pytest
 from mermaid_parse import parse
 from review_support import REPO, WORKFLOWS, generated
 
+from dsl.build import compile_documents, load_definitions
+from dsl.checks import Outcome, Subject, run_checks
 from dsl.graph import build_graph
 from dsl.iam import required_permissions
 from dsl.review import render_summary
-from dsl.verify import verify
+from dsl.workflow import Workflow
+from semaphore.checks import CHECKS
+from semaphore.verify import verify
 
 SECTIONS = ["## Diagram", "## States", "## IAM actions the workflow needs", "## Placeholders", "## Verify result"]
 
 
 def _context(name: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The cleanup workflow and rule that apply to ``name`` (only the semaphore has them)."""
+    """The cleanup workflow and rule that apply to ``name`` (the workflows that hold a lock have them)."""
     rule: dict[str, Any] = json.loads((REPO / "generated" / "cleanup-rule.json").read_text(encoding="utf-8"))
-    if name != "dynamodb-semaphore":
-        return None, None
-    return generated(rule["Target"].removesuffix(".asl.json")), rule
+    if name == "dynamodb-semaphore":
+        return generated(rule["Target"].removesuffix(".asl.json")), rule
+    return None, None
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict[str, list[Outcome]]:
+    """Each workflow's check outcomes, as the build computes them from definitions/."""
+    items = load_definitions(REPO / "definitions")
+    documents = compile_documents(items)
+    return {item.name: run_checks(CHECKS, Subject(item.name, item.file_name, documents, item.checks))
+            for item in items if isinstance(item, Workflow)}
 
 
 def _section(text: str, heading: str) -> str:
@@ -36,11 +49,12 @@ def _section(text: str, heading: str) -> str:
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_summary_of_each_generated_workflow(name: str) -> None:
+def test_summary_of_each_generated_workflow(name: str, outcomes: dict[str, list[Outcome]]) -> None:
     doc = generated(name)
     cleanup, rule = _context(name)
-    text = render_summary(name, doc, cleanup=cleanup, rule=rule)
-    assert text == render_summary(name, json.loads(json.dumps(doc)), cleanup=cleanup, rule=rule)
+    text = render_summary(name, doc, outcomes=outcomes[name])
+    assert text == render_summary(name, json.loads(json.dumps(doc)), outcomes=outcomes[name])
+    assert text == (REPO / "generated" / f"{name}.md").read_text(encoding="utf-8")
     assert text.startswith(f"# Workflow `{name}`\n") and text.endswith("\n") and not text.endswith("\n\n")
     assert [h for h in re.findall(r"^## .*$", text, re.MULTILINE)] == SECTIONS
 
@@ -64,8 +78,13 @@ def test_summary_of_each_generated_workflow(name: str) -> None:
     listed = re.findall(r"^\| `(\$\{[^}]+\})` \|", _section(text, "## Placeholders"), re.MULTILINE)
     assert listed == placeholders
 
-    findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=rule["Target"] if rule else None)
     result = _section(text, "## Verify result")
+    if name == "test-run-semaphore":
+        # It starts the semaphore's executions but holds no lock: no lock check, no lock wording.
+        assert outcomes[name] == []
+        assert "No project check applies to this workflow" in result and "cleanup" not in result
+        return
+    findings = verify(doc, cleanup=cleanup, rule=rule, cleanup_name=rule["Target"] if rule else None)
     if findings:
         assert f"reports {len(findings)} finding" in result
         for finding in findings:
@@ -78,7 +97,8 @@ def test_summary_of_each_generated_workflow(name: str) -> None:
 
 def test_semaphore_rows_show_parameters_retries_and_catches() -> None:
     doc = generated("dynamodb-semaphore")
-    text = render_summary("dynamodb-semaphore", doc, cleanup=None, rule=None)
+    text = render_summary("dynamodb-semaphore", doc, outcomes=run_checks(
+        CHECKS, Subject("dynamodb-semaphore", "x.asl.json", {"x.asl.json": doc})))
     release = next(line for line in text.splitlines() if line.startswith("| `Release Lock` |"))
     cells = [cell.strip() for cell in release.strip("|").split(" | ")]
     assert cells[:4] == ["`Release Lock`", "top level", "Task", "`dynamodb:updateItem`"]
@@ -95,7 +115,7 @@ def test_summary_of_tricky_names_and_an_unknown_integration(tricky: dict[str, An
     tricky["States"]["Done -->"] = {"Type": "Task", "Resource": "arn:aws:states:::glue:stopJobRun",
                                     "Parameters": {"JobName": "j"}, "End": True}
     tricky["States"]['Say "hi" [1] {x} (y)']["Result"] = {"text": "${Fn|`x`} and ${SF_Tricky}"}
-    text = render_summary("tricky", tricky, cleanup=None, rule=None)
+    text = render_summary("tricky", tricky)
     assert "> tricky \\*names\\* \\<here\\>\n" in text
     assert "| ``#tag; `code` <b>bold</b> & \\|pipe\\| \\ end`` | top level | Wait |" in text
     assert "| `#quot; literal` | `Ünïcödé ✓ 日本語 🚀` › branch 2 › `subgraph` | Task |" in text
@@ -116,7 +136,7 @@ def test_importing_the_package_does_not_load_jinja() -> None:
 def test_summary_bytes_do_not_depend_on_the_hash_seed() -> None:
     code = ("import json, sys; from dsl.review import render_summary; "
             "doc = json.load(open(sys.argv[1], encoding='utf-8')); "
-            "sys.stdout.write(render_summary('test-run-semaphore', doc, cleanup=None, rule=None))")
+            "sys.stdout.write(render_summary('test-run-semaphore', doc))")
     path = REPO / "generated" / "test-run-semaphore.asl.json"
     outputs = set()
     for seed in ("0", "12345"):

@@ -18,11 +18,12 @@ import make_corpus
 import pytest
 
 from dsl.aslfile import load
+from dsl.document import read
 from dsl.findings import Finding
 from dsl.jsontext import dumps
 from dsl.validate import validate
 from dsl.validate.intrinsics import FUNCTIONS
-from dsl.validate.model import build
+from tests.samples import SAMPLES, Sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted(make_corpus.CORPUS.glob("*.asl.json"))
@@ -50,7 +51,7 @@ def test_corpus_covers_the_language() -> None:
     text = ""
     for path in CORPUS:
         text += path.read_text(encoding="utf-8")
-        machine = build(load(str(path)))
+        machine = read(load(str(path)))
         for state in machine.states:
             seen.add((str(state.type), state.jsonata))
             processor = state.body.get("ItemProcessor", {})
@@ -62,14 +63,18 @@ def test_corpus_covers_the_language() -> None:
     assert all(f"{name}(" in text for name in FUNCTIONS)
 
 
-def test_original_files_validate_with_placeholders(seed_dir: Path, tmp_path: Path) -> None:
-    for name in SEED_NAMES:
-        shutil.copy(seed_dir / name, tmp_path / name)
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_original_files_validate_with_placeholders(sample: Sample, request: pytest.FixtureRequest,
+                                                   tmp_path: Path) -> None:
+    """The original (skipped when absent) and the counter_lock fixtures written in its style."""
+    names = (sample.semaphore, sample.cleanup, sample.test_run)
+    for name in names:
+        shutil.copy(sample.folder(request) / name, tmp_path / name)
     result = subprocess.run([sys.executable, "-m", "dsl", "validate", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stdout
     assert result.stdout == "3 files checked: 3 valid, 0 invalid, 0 unreadable; 0 errors, 0 warnings\n"
-    for name in SEED_NAMES:
+    for name in names:
         strict = validate(load(str(tmp_path / name)), strict=True)
         assert strict and {item.rule for item in strict} == {"ASL-PLACEHOLDER-001"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dsl import jsonpath
-from dsl.validate import intrinsics, timestamps
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH
+from dsl.validate import intrinsics, timestamps
 
 
 @pytest.mark.parametrize("path", [
@@ -96,7 +96,7 @@ def test_valid_intrinsics(call: str) -> None:
 ])
 def test_invalid_intrinsics(call: str, rule: str, text: str) -> None:
     found = intrinsics.problems(call)
-    assert any(found_rule == rule and text in message for found_rule, message in found), found
+    assert any(found_rule.id == rule and text in message for found_rule, message in found), found
 
 
 def test_deeply_nested_intrinsics_do_not_recurse() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from dsl.graph import build_graph
-from dsl.verify import verify
+from semaphore.verify import verify
 
 
 def _benchmark(repo: Path) -> ModuleType:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from verify_asl import RULE, good_cleanup, good_semaphore
 
-from dsl.verify.cli import main
+from semaphore.verify.cli import main
 
 CLEANUP_NAME = "dynamodb-semaphore-cleanfromincomplete.asl.json"
 

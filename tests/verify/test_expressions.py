@@ -1,10 +1,10 @@
-"""DynamoDB expression parsing (dsl.verify.expressions)."""
+"""DynamoDB expression parsing (semaphore.verify.expressions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dsl.verify.expressions import (
+from semaphore.verify.expressions import (
     Arith,
     Cmp,
     ExpressionError,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from dsl.aslfile import load
-from dsl.verify import acquired_locks, verify
-from dsl.verify.cli import main
-from dsl.verify.discover import find_cleanup, find_rule
+from semaphore.verify import acquired_locks, verify
+from semaphore.verify.cli import main
+from semaphore.verify.discover import find_cleanup, find_rule
 
 
 def _machines(repo: Path) -> list[Path]:

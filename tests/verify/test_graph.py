@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,62 +16,75 @@ from dsl.graph import (
     error_matches,
     path_text,
 )
-from dsl.verify import verify
+from semaphore.verify import verify
+from tests.samples import SAMPLES, Sample
 
 
-def _seed(seed_dir: Path, name: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((seed_dir / name).read_text())
-    return doc
+@pytest.fixture(params=SAMPLES, ids=[s.name for s in SAMPLES])
+def sample(request: pytest.FixtureRequest) -> Sample:
+    """The original sample (skipped when absent) and the project's counter_lock fixtures."""
+    the_sample: Sample = request.param
+    the_sample.folder(request)
+    return the_sample
+
+
+def _semaphore_graph(sample: Sample, request: pytest.FixtureRequest) -> Any:
+    return build_graph(sample.load(request, sample.semaphore))
 
 
 def _edges(graph: Any, kind: EdgeKind) -> list[tuple[str, str, str]]:
     return [(graph.label(e.source), graph.label(e.target), e.label) for e in graph.edges if e.kind is kind]
 
 
-def test_seed_semaphore_has_every_state_scope_and_pointer(seed_dir: Path) -> None:
-    graph = build_graph(_seed(seed_dir, "dynamodb-semaphore.asl.json"))
-    states = {n.name: n for n in graph.states()}
-    assert len(states) == 15
-    acquire = states["Acquire Lock"]
-    assert acquire.id == "/States/Get Lock/Branches/0/States/Acquire Lock"
-    assert acquire.parent == "/States/Get Lock" and acquire.depth == 1
-    assert acquire.scope == "/States/Get Lock/Branches/0"
-    assert [r.label for r in acquire.retry] == ["DynamoDB.AmazonDynamoDBException x0", "States.ALL x6"]
-    scope = graph.scopes["/States/Get Lock/Branches/0"]
+def test_seed_semaphore_has_every_state_scope_and_pointer(sample: Sample, request: pytest.FixtureRequest) -> None:
+    n = sample.names
+    graph = _semaphore_graph(sample, request)
+    states = {node.name: node for node in graph.states()}
+    assert len(states) == sample.numbers["states"]
+    acquire = states[n["acquire"]]
+    assert acquire.id == f"/States/{n['lock']}/Branches/0/States/{n['acquire']}"
+    assert acquire.parent == f"/States/{n['lock']}" and acquire.depth == 1
+    assert acquire.scope == f"/States/{n['lock']}/Branches/0"
+    assert [r.label for r in acquire.retry] == ["DynamoDB.AmazonDynamoDBException x0",
+                                                f"States.ALL x{sample.numbers['acquire_retries']}"]
+    scope = graph.scopes[f"/States/{n['lock']}/Branches/0"]
     assert (scope.kind, scope.label, scope.owner, scope.start) == (
-        "branch", "Get Lock branch 1", "/States/Get Lock", acquire.id)
-    assert states["Get Lock"].children == ("/States/Get Lock/Branches/0",)
-    assert graph.root.start == "/States/Get Lock"
-    assert [a.name for a in graph.ancestors(states["Work"].id)] == ["Do Work"]
+        "branch", f"{n['lock']} branch 1", f"/States/{n['lock']}", acquire.id)
+    assert states[n["lock"]].children == (f"/States/{n['lock']}/Branches/0",)
+    assert graph.root.start == f"/States/{n['lock']}"
+    assert [a.name for a in graph.ancestors(states[n["first_pass"]].id)] == [n["work_box"]]
 
 
-def test_edges_label_catches_choices_defaults_and_retries(seed_dir: Path) -> None:
-    graph = build_graph(_seed(seed_dir, "dynamodb-semaphore.asl.json"))
-    assert ("Acquire Lock", "Initialize Lock Item", "DynamoDB.AmazonDynamoDBException") in _edges(graph, EdgeKind.CATCH)
-    assert ("Release Lock", "Success State", "DynamoDB.ConditionalCheckFailedException") in _edges(
-        graph, EdgeKind.CATCH)
+def test_edges_label_catches_choices_defaults_and_retries(sample: Sample, request: pytest.FixtureRequest) -> None:
+    n = sample.names
+    graph = _semaphore_graph(sample, request)
+    assert (n["acquire"], n["init"], "DynamoDB.AmazonDynamoDBException") in _edges(graph, EdgeKind.CATCH)
+    assert (n["release"], n["end"], "DynamoDB.ConditionalCheckFailedException") in _edges(graph, EdgeKind.CATCH)
     (choice,) = _edges(graph, EdgeKind.CHOICE)
-    assert choice[:2] == ("Check If Lock Already Acquired", "Continue Because Lock Was Already Acquired")
-    assert choice[2].startswith("IsPresent($.lockinfo.currentlockitem.ItemString) and ")
-    assert _edges(graph, EdgeKind.DEFAULT) == [("Check If Lock Already Acquired", "Wait to Get Lock", "Default")]
-    assert ("Acquire Lock", "Acquire Lock", "States.ALL x6") in _edges(graph, EdgeKind.RETRY)
+    assert choice[:2] == (n["check"], n["held"])
+    assert choice[2].startswith(f"IsPresent({n['item_text']}) and ")
+    assert _edges(graph, EdgeKind.DEFAULT) == [(n["check"], n["wait"], "Default")]
+    assert (n["acquire"], n["acquire"], f"States.ALL x{sample.numbers['acquire_retries']}") in _edges(
+        graph, EdgeKind.RETRY)
     # MaxAttempts 0 retries nothing: no loop for it
     assert not any(label.endswith("x0") for _, _, label in _edges(graph, EdgeKind.RETRY))
 
 
-def test_failure_exits_and_propagation_to_the_enclosing_parallel(seed_dir: Path) -> None:
-    graph = build_graph(_seed(seed_dir, "dynamodb-semaphore.asl.json"))
+def test_failure_exits_and_propagation_to_the_enclosing_parallel(sample: Sample,
+                                                                 request: pytest.FixtureRequest) -> None:
+    n = sample.names
+    graph = _semaphore_graph(sample, request)
     fails = _edges(graph, EdgeKind.FAIL)
-    # Acquire Lock catches two named errors only: other errors leave its branch
-    assert ("Acquire Lock", "(Get Lock branch 1 failed)", "other errors") in fails
-    # Initialize Lock Item catches States.ALL: no failure exit
-    assert not any(src == "Initialize Lock Item" for src, _, _ in fails)
+    # the acquire catches two named errors only: other errors leave its branch
+    assert (n["acquire"], f"({n['lock']} branch 1 failed)", "other errors") in fails
+    # the init catches States.ALL: no failure exit
+    assert not any(src == n["init"] for src, _, _ in fails)
     # Pass and Wait states without intrinsics cannot fail
-    assert not any(src in ("Here", "Wait to Get Lock") for src, _, _ in fails)
-    assert ("(Get Lock branch 1 failed)", "Get Lock", "error") in _edges(graph, EdgeKind.PROPAGATE)
-    assert ("(Get Lock branch 1 end)", "Get Lock", "") in _edges(graph, EdgeKind.JOIN)
-    assert ("Get Lock", "(failed)", "uncaught error") in fails
-    assert ("Get Lock", "Acquire Lock", "branch 1") in _edges(graph, EdgeKind.BRANCH)
+    assert not any(src in (n["first_pass"], n["wait"]) for src, _, _ in fails)
+    assert (f"({n['lock']} branch 1 failed)", n["lock"], "error") in _edges(graph, EdgeKind.PROPAGATE)
+    assert (f"({n['lock']} branch 1 end)", n["lock"], "") in _edges(graph, EdgeKind.JOIN)
+    assert (n["lock"], "(failed)", "uncaught error") in fails
+    assert (n["lock"], n["acquire"], "branch 1") in _edges(graph, EdgeKind.BRANCH)
 
 
 def test_timeouts_choices_without_default_fail_states_and_intrinsics() -> None:
@@ -167,15 +178,15 @@ def test_deep_nesting_builds_and_verifies_without_recursion() -> None:
     assert [f.rule for f in verify(doc, cleanup=good_cleanup(), rule=RULE) if f.severity == "error"] == []
 
 
-def test_path_text_reads_like_the_execution(seed_dir: Path) -> None:
-    graph = build_graph(_seed(seed_dir, "dynamodb-semaphore.asl.json"))
+def test_path_text_reads_like_the_execution(sample: Sample, request: pytest.FixtureRequest) -> None:
+    n = sample.names
+    graph = _semaphore_graph(sample, request)
     by = {(graph.label(e.source), graph.label(e.target), e.kind): e for e in graph.edges}
-    path = [by[("Acquire Lock", "(Get Lock branch 1 failed)", EdgeKind.FAIL)],
-            by[("(Get Lock branch 1 failed)", "Get Lock", EdgeKind.PROPAGATE)],
-            by[("Get Lock", "(failed)", EdgeKind.FAIL)]]
-    assert path_text(graph, path) == "Acquire Lock -[other errors]-> Get Lock -[uncaught error]-> (failed)"
-    path = [by[("Acquire Lock", "(Get Lock branch 1 end)", EdgeKind.END)],
-            by[("(Get Lock branch 1 end)", "Get Lock", EdgeKind.JOIN)],
-            by[("Get Lock", "Do Work", EdgeKind.NEXT)]]
-    assert path_text(graph, path) == "Acquire Lock -> Get Lock -> Do Work"
+    failed, ended = f"({n['lock']} branch 1 failed)", f"({n['lock']} branch 1 end)"
+    path = [by[(n["acquire"], failed, EdgeKind.FAIL)], by[(failed, n["lock"], EdgeKind.PROPAGATE)],
+            by[(n["lock"], "(failed)", EdgeKind.FAIL)]]
+    assert path_text(graph, path) == f"{n['acquire']} -[other errors]-> {n['lock']} -[uncaught error]-> (failed)"
+    path = [by[(n["acquire"], ended, EdgeKind.END)], by[(ended, n["lock"], EdgeKind.JOIN)],
+            by[(n["lock"], n["work_box"], EdgeKind.NEXT)]]
+    assert path_text(graph, path) == f"{n['acquire']} -> {n['lock']} -> {n['work_box']}"
     assert graph.node(graph.root.end).kind is NodeKind.END and graph.label(graph.root.end) == "(succeeded)"

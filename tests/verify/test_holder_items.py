@@ -14,9 +14,9 @@ import pytest
 
 from dsl import Fail, Succeed, Workflow, jsonata
 from dsl.integrations import aws_lambda
-from dsl.patterns.semaphore import Semaphore
-from dsl.patterns.semaphore_items import HolderItemSemaphore
-from dsl.verify import verify
+from semaphore.pattern import Semaphore
+from semaphore.pattern_items import HolderItemSemaphore
+from semaphore.verify import verify
 
 WORK = "Run Lambda Function With Controlled Concurrency"
 Docs = dict[str, dict[str, Any]]
@@ -101,7 +101,7 @@ def test_each_mutant_is_caught_by_its_rule(name: str) -> None:
 
 def test_the_acquire_and_release_are_recognised_as_a_holder_item_lock() -> None:
     from dsl.graph import build_graph
-    from dsl.verify.lockops import OpKind, recognise
+    from semaphore.verify.lockops import OpKind, recognise
 
     ops = recognise(build_graph(FAMILY["main"])).ops
     by_name = {op.node.rsplit("/", 1)[-1]: op for op in ops.values()}

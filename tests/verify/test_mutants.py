@@ -1,8 +1,9 @@
 """Mutation suite: each seeded defect in the semaphore, its cleanup or its rule is caught by the right rule.
 
-Two families are mutated: ours (compiled from ``definitions/`` in the test, so
-the current pattern is what is mutated) and the original sample with its
-reported defects fixed. Mutants find the states to change by what they do
+Three families are mutated: ours (compiled from ``definitions/`` in the test, so
+the current pattern is what is mutated), and the original sample and the
+project's counter_lock fixtures (tests/samples.py), each with its reported
+defects fixed. Mutants find the states to change by what they do
 (acquire, release, work), never by name, so they apply to both.
 """
 
@@ -16,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 REPO = Path(__file__).resolve().parents[2]
-from verify_asl import errors, fixed_seed, ops, rules, state_at, states_of
+from verify_asl import errors, fixed_family, ops, rules, state_at, states_of
 
 from dsl.build import compile_workflow_files
 from dsl.graph import EdgeKind, build_graph
-from dsl.verify import verify
-from dsl.verify.lockops import OpKind
+from semaphore.verify import verify
+from semaphore.verify.lockops import OpKind
+from tests.samples import SAMPLES
 
 Family = dict[str, Any]  # {"machine": ..., "cleanup": ... or None, "rule": ...}
 
@@ -290,7 +293,7 @@ MUTANTS: list[tuple[Callable[[Family], None], str]] = [
     (limit_at_most, "LOCK-LIMIT"),
     (failed_acquire_goes_to_work, "LOCK-UNGUARDED"),
 ]
-# Mutants of parts only one family has.
+# Mutants of parts only one design has (the counter layout of the seed and counter_lock, or ours).
 SEED_ONLY = [(cleanup_read_made_stale, "LOCK-STALE-READ"), (init_unconditional, "LOCK-INIT")]
 OURS_ONLY = [
     (probe_unconditional, "LOCK-OWNER"),
@@ -322,9 +325,15 @@ def _ours(compiled: dict[str, dict[str, Any]]) -> Family:
                           "rule": compiled["cleanup-rule.json"]})
 
 
-def _seed(seed_dir: Path) -> Family:
-    machine, cleanup, rule = fixed_seed(seed_dir)
+def _counter_layout(request: pytest.FixtureRequest, name: str) -> Family:
+    """The seed or counter_lock family with its defects fixed (the seed skips when absent)."""
+    sample = next(s for s in SAMPLES if s.name == name)
+    machine, cleanup, rule = fixed_family(sample.folder(request), sample.semaphore, sample.cleanup)
     return {"machine": machine, "cleanup": cleanup, "rule": rule}
+
+
+def _family(request: pytest.FixtureRequest, compiled: dict[str, dict[str, Any]], name: str) -> Family:
+    return _ours(compiled) if name == "ours" else _counter_layout(request, name)
 
 
 def _verify(family: Family) -> set[str]:
@@ -332,9 +341,9 @@ def _verify(family: Family) -> set[str]:
     return rules(verify(family["machine"], cleanup=family["cleanup"], rule=family["rule"]))
 
 
-@pytest.fixture(params=["ours", "seed"])
-def family(request: pytest.FixtureRequest, compiled: dict[str, dict[str, Any]], seed_dir: Path) -> Family:
-    return _ours(compiled) if request.param == "ours" else _seed(seed_dir)
+@pytest.fixture(params=["ours", "seed", "counter_lock"])
+def family(request: pytest.FixtureRequest, compiled: dict[str, dict[str, Any]]) -> Family:
+    return _family(request, compiled, request.param)
 
 
 def test_unmutated_families_verify(family: Family) -> None:
@@ -412,13 +421,13 @@ def test_mutant_is_caught(family: Family, mutate: Callable[[Family], None], rule
     assert rule in _verify(mutant)
 
 
-ONE_FAMILY = [("seed", m, r) for m, r in SEED_ONLY] + [("ours", m, r) for m, r in OURS_ONLY]
+ONE_FAMILY = [(s.name, m, r) for s in SAMPLES for m, r in SEED_ONLY] + [("ours", m, r) for m, r in OURS_ONLY]
 
 
 @pytest.mark.parametrize(("name", "mutate", "rule"), ONE_FAMILY, ids=[f"{n}-{m.__name__}" for n, m, _ in ONE_FAMILY])
-def test_family_specific_mutant_is_caught(compiled: dict[str, dict[str, Any]], seed_dir: Path, name: str,
-                                          mutate: Callable[[Family], None], rule: str) -> None:
-    mutant = _ours(compiled) if name == "ours" else _seed(seed_dir)
+def test_family_specific_mutant_is_caught(compiled: dict[str, dict[str, Any]], request: pytest.FixtureRequest,
+                                          name: str, mutate: Callable[[Family], None], rule: str) -> None:
+    mutant = _family(request, compiled, name)
     before = json.dumps(mutant, sort_keys=True)
     mutate(mutant)
     assert json.dumps(mutant, sort_keys=True) != before, "the mutation changed nothing"

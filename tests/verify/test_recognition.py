@@ -1,12 +1,12 @@
-"""Lock operations are recognised from their DynamoDB semantics (dsl.verify.lockops)."""
+"""Lock operations are recognised from their DynamoDB semantics (semaphore.verify.lockops)."""
 
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from verify_asl import (
     KEY,
     RULE,
@@ -21,9 +21,10 @@ from verify_asl import (
 )
 
 from dsl.graph import build_graph
-from dsl.verify import event_releases, verify
-from dsl.verify.lockops import OpKind, recognise
-from dsl.verify.refs import canonical
+from semaphore.verify import event_releases, verify
+from semaphore.verify.lockops import OpKind, recognise
+from semaphore.verify.refs import canonical
+from tests.samples import SAMPLES, Sample
 
 
 def _kinds(doc: dict[str, Any]) -> dict[str, str]:
@@ -31,14 +32,23 @@ def _kinds(doc: dict[str, Any]) -> dict[str, str]:
     return {graph.label(n): op.kind.value for n, op in recognise(graph).ops.items()}
 
 
-def test_the_original_files_are_recognised(seed_dir: Path) -> None:
-    semaphore = json.loads((seed_dir / "dynamodb-semaphore.asl.json").read_text())
-    assert _kinds(semaphore) == {"Acquire Lock": "acquire", "Release Lock": "release",
-                                 "Initialize Lock Item": "init", "Get Current Lock Record": "read"}
+@pytest.fixture(params=SAMPLES, ids=[s.name for s in SAMPLES])
+def sample(request: pytest.FixtureRequest) -> Sample:
+    """The original sample (skipped when absent) and the project's counter_lock fixtures."""
+    the_sample: Sample = request.param
+    the_sample.folder(request)
+    return the_sample
+
+
+def test_the_original_files_are_recognised(sample: Sample, request: pytest.FixtureRequest) -> None:
+    n = sample.names
+    semaphore = sample.load(request, sample.semaphore)
+    assert _kinds(semaphore) == {n["acquire"]: "acquire", n["release"]: "release",
+                                 n["init"]: "init", n["read"]: "read"}
     (taken,) = ops(semaphore, OpKind.ACQUIRE)
-    assert str(taken.lock) == "${SF_TableSemaphore}[LockName=S:${SF_LockName}].currentlockcount"
+    assert str(taken.lock) == "${SF_TableSemaphore}[LockName=S:${SF_LockName}]." + n["count"]
     assert (taken.owner and taken.owner.expr) == "{context.Execution.Id}"
-    cleanup = json.loads((seed_dir / "dynamodb-semaphore-cleanfromincomplete.asl.json").read_text())
+    cleanup = sample.load(request, sample.cleanup)
     (freed,) = ops(cleanup, OpKind.RELEASE)
     assert freed.lock == taken.lock and (freed.owner and freed.owner.expr) == "{input.detail.executionArn}"
     assert event_releases(cleanup) == {taken.lock}
@@ -74,9 +84,9 @@ def _all_names(doc: Any, found: list[str]) -> list[str]:
     return found
 
 
-def test_findings_do_not_depend_on_state_names(seed_dir: Path) -> None:
-    semaphore = json.loads((seed_dir / "dynamodb-semaphore.asl.json").read_text())
-    cleanup = json.loads((seed_dir / "dynamodb-semaphore-cleanfromincomplete.asl.json").read_text())
+def test_findings_do_not_depend_on_state_names(sample: Sample, request: pytest.FixtureRequest) -> None:
+    semaphore = sample.load(request, sample.semaphore)
+    cleanup = sample.load(request, sample.cleanup)
     before = verify(semaphore, cleanup=cleanup, rule=RULE)
     rename = {n: f"step {i}" for i, n in enumerate(sorted(set(_all_names(semaphore, []) + _all_names(cleanup, []))))}
     after = verify(_rename(semaphore, rename), cleanup=_rename(cleanup, rename), rule=RULE)

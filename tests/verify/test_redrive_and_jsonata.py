@@ -12,9 +12,10 @@ import pytest
 from verify_asl import RULE, acquire, errors, good_cleanup, machine, release, state_at
 
 from dsl.graph import EdgeKind, build_graph
-from dsl.verify import verify
-from dsl.verify.jsonata_output import replaced_fields
-from dsl.verify.revived import revived_edges
+from semaphore.verify import verify
+from semaphore.verify.jsonata_output import replaced_fields
+from semaphore.verify.revived import revived_edges
+from tests.samples import SAMPLES, Sample
 
 REPO = Path(__file__).resolve().parents[2]
 WORK = "/States/Run Lambda Function With Controlled Concurrency"
@@ -313,10 +314,12 @@ def test_only_work_tasks_under_the_lock_are_checked() -> None:
     assert _redrive_pointers(_small(_jsonata_work("x"))) == ["/States/Body"]
 
 
-def test_the_original_sample_is_warned(seed_dir: Path) -> None:
-    original = json.loads((seed_dir / "dynamodb-semaphore.asl.json").read_text())
-    cleanup = json.loads((seed_dir / "dynamodb-semaphore-cleanfromincomplete.asl.json").read_text())
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_the_original_sample_is_warned(sample: Sample, request: pytest.FixtureRequest) -> None:
+    """The original (skipped when absent) and the counter_lock fixtures that reproduce it."""
+    original = sample.load(request, sample.semaphore)
+    cleanup = sample.load(request, sample.cleanup)
     (found,) = _redrive(verify(original, cleanup=cleanup))
-    assert found.pointer == "/States/Do Work/Branches/0/States/Run Lambda Function With Controlled Concurrency"
+    assert found.pointer == f"/States/{sample.names['work_box']}/Branches/0/States/{sample.names['work']}"
     assert "does not read" in found.message and "nothing catches" in found.message
 

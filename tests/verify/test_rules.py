@@ -21,11 +21,11 @@ from verify_asl import (
 )
 
 from dsl.graph import build_graph
-from dsl.verify import RULES, verify
-from dsl.verify.analysis import analyse, tracked_locks
-from dsl.verify.flow import HELD
-from dsl.verify.lockops import OpKind, recognise
-from dsl.verify.rules import VerifyFinding
+from semaphore.verify import RULES, verify
+from semaphore.verify.analysis import analyse, tracked_locks
+from semaphore.verify.flow import HELD
+from semaphore.verify.lockops import OpKind, recognise
+from semaphore.verify.rules import VerifyFinding
 
 
 def check(doc: dict[str, Any], *, cleanup: dict[str, Any] | None = None, rule: dict[str, Any] | None = None,

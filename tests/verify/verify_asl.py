@@ -10,7 +10,7 @@ from typing import Any
 
 from dsl.findings import Finding
 from dsl.graph import build_graph
-from dsl.verify.lockops import LockOp, OpKind, recognise
+from semaphore.verify.lockops import LockOp, OpKind, recognise
 
 KEY = {"LockName": {"S": "${SF_LockName}"}}
 RULE: dict[str, Any] = {
@@ -118,24 +118,33 @@ def state_at(doc: dict[str, Any], pointer: str) -> dict[str, Any]:
     return target
 
 
-def load_family(folder: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
-    """(semaphore, cleanup, rule or None) from a folder with the standard file names."""
-    machine_doc = json.loads((folder / "dynamodb-semaphore.asl.json").read_text())
-    cleanup_doc = json.loads((folder / "dynamodb-semaphore-cleanfromincomplete.asl.json").read_text())
+def load_family(folder: Path, machine: str = "dynamodb-semaphore.asl.json",
+                cleanup: str = "dynamodb-semaphore-cleanfromincomplete.asl.json",
+                ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    """(semaphore, cleanup, rule or None) from a folder (the standard file names by default)."""
+    machine_doc = json.loads((folder / machine).read_text())
+    cleanup_doc = json.loads((folder / cleanup).read_text())
     rule_file = folder / "cleanup-rule.json"
     rule_doc = json.loads(rule_file.read_text()) if rule_file.is_file() else None
     return machine_doc, cleanup_doc, rule_doc
 
 
-def fixed_seed(seed_dir: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The original three files with the defects the verifier reports fixed (`<` limit,
+def rule_for(cleanup: str) -> dict[str, Any]:
+    """The rule the original Terraform deploys (as data), targeting the cleanup file ``cleanup``."""
+    return {**copy.deepcopy(RULE), "Target": cleanup}
+
+
+def fixed_family(folder: Path, machine: str = "dynamodb-semaphore.asl.json",
+                 cleanup: str = "dynamodb-semaphore-cleanfromincomplete.asl.json",
+                 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A counter-layout family in the original's style (the original three files, or the
+    project's counter_lock fixtures) with the defects the verifier reports fixed (`<` limit,
     consistent cleanup read) and the rule the original Terraform deploys, as data."""
-    machine_doc, cleanup_doc, _ = load_family(seed_dir)
-    machine_doc, cleanup_doc = copy.deepcopy(machine_doc), copy.deepcopy(cleanup_doc)
+    machine_doc, cleanup_doc, _ = load_family(folder, machine, cleanup)
     acquire_op = ops(machine_doc, OpKind.ACQUIRE)[0]
     params = state_at(machine_doc, acquire_op.node)["Parameters"]
     params["ConditionExpression"] = params["ConditionExpression"].replace("<>", "<")
     for state in states_of(cleanup_doc).values():
         if state.get("Resource", "").endswith("dynamodb:getItem"):
             state["Parameters"]["ConsistentRead"] = True
-    return machine_doc, cleanup_doc, copy.deepcopy(RULE)
+    return machine_doc, cleanup_doc, rule_for(cleanup)

@@ -1,43 +1,41 @@
 """The semantic rules: checks a JSON Schema cannot express.
 
-Each module exposes ``check(machine, options) -> Iterator[Finding]``. Rules
-must tolerate schema-invalid documents: they skip values of the wrong type
-(the schema reports those) instead of failing.
+Each module declares its rules (``RULES.rule(...)``, see :mod:`dsl.rules`) and exposes
+``check(machine, options) -> Iterator[Finding]``. Rules must tolerate schema-invalid documents:
+they skip values of the wrong type (the schema reports those) instead of failing.
+
+This is the one place rule modules are registered: importing this package imports every one,
+so :data:`RULES` is complete (in this order, the order ``--list-rules`` prints).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from dsl.document import Document
 from dsl.findings import Finding
-from dsl.validate.model import Machine
-from dsl.validate.rules import (
-    aws_sdk,
-    errors,
-    integrations,
-    map_config,
-    paths,
-    placeholders,
-    query_language,
-    references,
-    timing,
-    transitions,
-)
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options
 
-Check = Callable[[Machine, Options], Iterator[Finding]]
+# One by one, in reading order: the rules are catalogued (and listed) in the order declared.
+# isort: off
+from dsl.validate import schema_check
+from dsl.validate.rules import references
+from dsl.validate.rules import transitions
+from dsl.validate.rules import errors
+from dsl.validate.rules import paths
+from dsl.validate.rules import query_language
+from dsl.validate.rules import timing
+from dsl.validate.rules import map_config
+from dsl.validate.rules import placeholders
+from dsl.validate.rules import aws_sdk
+from dsl.validate.rules import integrations
+# isort: on
 
-CHECKS: tuple[Check, ...] = (
-    references.check,
-    transitions.check,
-    errors.check,
-    paths.check,
-    query_language.check,
-    timing.check,
-    map_config.check,
-    placeholders.check,
-    aws_sdk.check,
-    integrations.check,
-)
+Check = Callable[[Document, Options], Iterator[Finding]]
 
-__all__ = ["CHECKS", "Check", "Options"]
+MODULES = (references, transitions, errors, paths, query_language, timing, map_config, placeholders, aws_sdk,
+           integrations)
+CHECKS: tuple[Check, ...] = tuple(module.check for module in MODULES)
+
+__all__ = ["CHECKS", "RULES", "Check", "Options", "schema_check"]

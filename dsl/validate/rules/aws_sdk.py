@@ -1,16 +1,7 @@
 """AWS SDK integration Tasks (``arn:aws:states:::aws-sdk:SERVICE:action``) against botocore's models.
 
-ASL-SDK-001 the service is not one the integration can call.
-ASL-SDK-002 the service has no such action, or the Resource asks for a pattern other than .waitForTaskToken.
-ASL-SDK-003 a parameter name (at any depth) is not the service's, in the integration's Java SDK v2 spelling.
-ASL-SDK-004 a required parameter is missing.
-ASL-SDK-005 a literal value has the wrong type.
-ASL-SDK-006 a literal value is not one of the parameter's enum values.
-ASL-SDK-007 (warning) a spelling or value AWS may accept but that is unverified (botocore's spelling, a
-            numeric string).
-ASL-SDK-008 (warning) Retry/Catch names an error the Task's integration never raises (aws-sdk and optimized).
-
-Values computed at run time (``Key.$`` paths and intrinsics, ``{% %}`` JSONata) are checked by name only.
+Values computed at run time (``Key.$`` paths and intrinsics, ``{% %}`` JSONata) are checked by name
+only. docs/integrations.md gives the naming rules the checks follow.
 """
 
 from __future__ import annotations
@@ -20,17 +11,40 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from dsl.document import DocState, Document
 from dsl.findings import Finding
 from dsl.placeholders import is_placeholder
-from dsl.validate.model import Machine, State
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
 
 _SDK = re.compile(r"^arn:[a-z-]+:states:::aws-sdk:(?P<service>[^:]+):(?P<action>[^.:]+)(?:\.(?P<pattern>.+))?$")
-_RULE_OF_KIND = {"name": "ASL-SDK-003", "required": "ASL-SDK-004", "type": "ASL-SDK-005",
-                 "enum": "ASL-SDK-006", "spelling": "ASL-SDK-007"}
+_SDK_DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html"
+
+UNKNOWN_SERVICE = RULES.rule(
+    "ASL-SDK-001", "error", "an aws-sdk Task names a service the AWS SDK integration cannot call", docs=_SDK_DOCS)
+UNKNOWN_ACTION = RULES.rule(
+    "ASL-SDK-002", "error", "an aws-sdk Task names an action the service does not have, or a pattern other "
+    "than .waitForTaskToken", docs=_SDK_DOCS)
+UNKNOWN_PARAMETER = RULES.rule(
+    "ASL-SDK-003", "error", "an aws-sdk Task parameter name (at any depth) is not the service's Java SDK v2 name",
+    docs=_SDK_DOCS)
+MISSING_PARAMETER = RULES.rule("ASL-SDK-004", "error", "an aws-sdk Task lacks a required parameter", docs=_SDK_DOCS)
+WRONG_TYPE = RULES.rule("ASL-SDK-005", "error", "an aws-sdk Task parameter holds a literal of the wrong type",
+                        docs=_SDK_DOCS)
+NOT_IN_ENUM = RULES.rule("ASL-SDK-006", "error", "an aws-sdk Task parameter holds a value outside its enum",
+                         docs=_SDK_DOCS)
+UNVERIFIED = RULES.rule(
+    "ASL-SDK-007", "warning", "a Task parameter uses a spelling or value AWS may accept but that is unverified "
+    "(botocore's acronym case, a numeric string) (warning)", docs=_SDK_DOCS)
+IMPOSSIBLE_ERROR = RULES.rule(
+    "ASL-SDK-008", "warning", "Retry/Catch names an error the Task's integration never raises, e.g. DynamoDb. "
+    "on the optimized DynamoDB integration (warning)", docs=_SDK_DOCS)
+
+_RULE_OF_KIND = {"name": UNKNOWN_PARAMETER, "required": MISSING_PARAMETER, "type": WRONG_TYPE,
+                 "enum": NOT_IN_ENUM, "spelling": UNVERIFIED}
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for every aws-sdk Task of ``machine``."""
     for state in machine.states:
         resource = state.body.get("Resource")
@@ -41,23 +55,23 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
             yield from _check_task(state, match["service"], match["action"], match["pattern"])
 
 
-def _check_task(state: State, service: str, action: str, pattern: str | None) -> Iterator[Finding]:
+def _check_task(state: DocState, service: str, action: str, pattern: str | None) -> Iterator[Finding]:
     from dsl.integrations import sdk_model  # botocore only for files that call the SDK
 
     at_resource = (*state.parts, "Resource")
     subject = f"state {quoted(state.name)}:"
     if pattern is not None and pattern != "waitForTaskToken":
-        yield finding("ASL-SDK-002", at_resource,
+        yield finding(UNKNOWN_ACTION, at_resource,
                       f"{subject} AWS SDK integrations support request-response and .waitForTaskToken "
                       f"only, not .{pattern}")
     try:
         svc = sdk_model.service(service)
         operation = svc.operation(action)
     except sdk_model.UnknownService as err:
-        yield finding("ASL-SDK-001", at_resource, f"{subject} {err}")
+        yield finding(UNKNOWN_SERVICE, at_resource, f"{subject} {err}")
         return
     except sdk_model.UnknownAction as err:
-        yield finding("ASL-SDK-002", at_resource, f"{subject} {err}")
+        yield finding(UNKNOWN_ACTION, at_resource, f"{subject} {err}")
         return
     field = "Arguments" if state.jsonata else "Parameters"
     parameters = without_placeholders(state.body.get(field, {}))
@@ -78,7 +92,7 @@ def without_placeholders(value: Any) -> Any:
     return value
 
 
-def impossible_errors(state: State, prefix: str, known: tuple[str, ...], *, complete: bool) -> Iterator[Finding]:
+def impossible_errors(state: DocState, prefix: str, known: tuple[str, ...], *, complete: bool) -> Iterator[Finding]:
     """ASL-SDK-008 for each error name the Task's integration cannot raise (see ``impossible_error``)."""
     for key in ("Retry", "Catch"):
         handlers = state.body.get(key)
@@ -91,7 +105,7 @@ def impossible_errors(state: State, prefix: str, known: tuple[str, ...], *, comp
             for position, name in enumerate(names):
                 message = impossible_error(name, prefix, known, complete=complete)
                 if message:
-                    yield finding("ASL-SDK-008", (*state.parts, key, index, "ErrorEquals", position),
+                    yield finding(IMPOSSIBLE_ERROR, (*state.parts, key, index, "ErrorEquals", position),
                                   f"state {quoted(state.name)}: {message}")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.document import Parts
 from dsl.findings import Finding, pointer
-from dsl.validate.catalogue import WARNINGS
-from dsl.validate.model import Parts
+from dsl.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,9 @@ class Options:
     strict: bool = False
 
 
-def finding(rule: str, parts: Parts, message: str) -> Finding:
+def finding(rule: Rule, parts: Parts, message: str) -> Finding:
     """A finding of ``rule`` at the JSON Pointer of ``parts``."""
-    return Finding(pointer(*parts), rule, message, "warning" if rule in WARNINGS else "error")
+    return rule.at(pointer(*parts), message)
 
 
 def quoted(name: Any) -> str:

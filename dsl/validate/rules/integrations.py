@@ -1,11 +1,5 @@
 """Optimized integration Tasks (``arn:aws:states:::SERVICE:api``) against what each integration declares.
 
-ASL-INT-001 the Resource asks for a pattern (.sync, .sync:2, .waitForTaskToken) the integration does not have.
-ASL-INT-002 a parameter name (at any depth) is not the integration's.
-ASL-INT-003 a required parameter is missing.
-ASL-INT-004 a literal value has the wrong type.
-ASL-INT-005 a literal value is not one of the parameter's enum values.
-
 Integrations the registry does not know are left alone; values computed at run time are checked by name only.
 """
 
@@ -14,17 +8,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dsl.document import Document
 from dsl.findings import Finding
-from dsl.validate.model import Machine
-from dsl.validate.rules.aws_sdk import impossible_errors, without_placeholders
+from dsl.validate.catalogue import RULES
+from dsl.validate.rules.aws_sdk import (
+    UNVERIFIED,
+    impossible_errors,
+    without_placeholders,
+)
 from dsl.validate.rules.base import Options, finding, quoted
 
 _OPTIMIZED = re.compile(r"^arn:[a-z-]+:states:::(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)(?:\.(?P<pattern>.+))?$")
-_RULE_OF_KIND = {"name": "ASL-INT-002", "required": "ASL-INT-003", "type": "ASL-INT-004", "enum": "ASL-INT-005",
-                 "spelling": "ASL-SDK-007"}
+_DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html"
+
+NO_SUCH_PATTERN = RULES.rule(
+    "ASL-INT-001", "error", "an optimized integration Task asks for a pattern the integration does not have",
+    docs=_DOCS)
+UNKNOWN_FIELD = RULES.rule(
+    "ASL-INT-002", "error", "an optimized integration Task parameter name (at any depth) is not the integration's",
+    docs=_DOCS)
+MISSING_FIELD = RULES.rule("ASL-INT-003", "error", "an optimized integration Task lacks a required parameter",
+                           docs=_DOCS)
+WRONG_TYPE = RULES.rule("ASL-INT-004", "error",
+                        "an optimized integration Task parameter holds a literal of the wrong type", docs=_DOCS)
+NOT_IN_ENUM = RULES.rule("ASL-INT-005", "error",
+                         "an optimized integration Task parameter holds a value outside its enum", docs=_DOCS)
+
+_RULE_OF_KIND = {"name": UNKNOWN_FIELD, "required": MISSING_FIELD, "type": WRONG_TYPE, "enum": NOT_IN_ENUM,
+                 "spelling": UNVERIFIED}
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for every optimized-integration Task the registry knows."""
     for state in machine.states:
         resource = state.body.get("Resource")
@@ -41,7 +55,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
         pattern = match["pattern"] or ""
         if pattern not in spec.patterns:
             allowed = ", ".join(PATTERN_NAMES[p] for p in sorted(spec.patterns))
-            yield finding("ASL-INT-001", (*state.parts, "Resource"),
+            yield finding(NO_SUCH_PATTERN, (*state.parts, "Resource"),
                           f"{subject} {spec.service}:{spec.api} has no .{pattern} pattern (the developer guide "
                           f"documents {allowed})")
         field = "Arguments" if state.jsonata else "Parameters"

@@ -1,12 +1,4 @@
-"""JSONPath fields, payload templates and intrinsic function calls (JSONPath states).
-
-ASL-PATH-001 a path field holds a malformed JSONPath.
-ASL-PATH-002 a reference-path field holds a path that may select many nodes, or $$ / a variable
-             where the field does not allow it.
-ASL-PATH-003 a ``key.$`` holds neither a path nor an intrinsic function call.
-ASL-PATH-004 ``key`` and ``key.$`` in one object collide once the suffix is stripped.
-ASL-FN-001..004 intrinsic function problems (see :mod:`dsl.validate.intrinsics`).
-"""
+"""JSONPath fields, payload templates and intrinsic function calls (JSONPath states)."""
 
 from __future__ import annotations
 
@@ -14,12 +6,32 @@ from collections.abc import Iterator
 from typing import Any
 
 from dsl import jsonpath
+from dsl.document import DocState, Document, Parts, choice_rules, walk_values
 from dsl.findings import Finding
 from dsl.jsonpath import ANY_PATH, REFERENCE, RESULT_PATH, PathKind
 from dsl.placeholders import is_placeholder
 from dsl.validate import intrinsics
-from dsl.validate.model import Machine, Parts, State, choice_rules, walk_values
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
+
+MALFORMED_PATH = RULES.rule(
+    "ASL-PATH-001", "error",
+    "a path field holds a malformed JSONPath",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html")
+NOT_A_REFERENCE_PATH = RULES.rule(
+    "ASL-PATH-002", "error",
+    "a reference-path field holds a path that may select many nodes, "
+    "or uses $$ or a variable where they are not allowed",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html"
+         "#amazon-states-language-reference-paths")
+NOT_A_PATH_OR_CALL = RULES.rule(
+    "ASL-PATH-003", "error",
+    "a key ending in .$ holds something other than a path or an intrinsic function call",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html")
+COLLIDING_KEYS = RULES.rule(
+    "ASL-PATH-004", "error",
+    "two keys of one object collide once the .$ suffix is removed",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html")
 
 # State-level path fields and what each accepts.
 STATE_PATH_FIELDS: dict[str, PathKind] = {
@@ -50,7 +62,7 @@ TEMPLATE_FIELDS = (
 )
 
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Path, template and intrinsic findings for every JSONPath state."""
     for state in machine.states:
         if state.jsonata:
@@ -61,7 +73,7 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
             yield from _choice_paths(state)
 
 
-def _state_paths(state: State) -> Iterator[Finding]:
+def _state_paths(state: DocState) -> Iterator[Finding]:
     body = state.body
     for key, kind in STATE_PATH_FIELDS.items():
         yield from _path_value(body.get(key), (*state.parts, key), key, kind)
@@ -83,14 +95,14 @@ def _state_paths(state: State) -> Iterator[Finding]:
                                        "ResultPath", RESULT_PATH)
 
 
-def _choice_paths(state: State) -> Iterator[Finding]:
+def _choice_paths(state: DocState) -> Iterator[Finding]:
     for parts, rule in choice_rules(state):
         for key, value in rule.items():
             if key == "Variable" or key.endswith("Path"):
                 yield from _path_value(value, (*parts, key), key, ANY_PATH)
 
 
-def _templates(state: State) -> Iterator[Finding]:
+def _templates(state: DocState) -> Iterator[Finding]:
     places: list[tuple[Parts, Any]] = [((*state.parts, *where), _dig(state.body, where))
                                        for where in TEMPLATE_FIELDS]
     for key in ("Catch", "Choices"):
@@ -110,7 +122,7 @@ def _template(template: dict[str, Any], parts: Parts) -> Iterator[Finding]:
         for key, value in node.items():
             if key.endswith(".$"):
                 if key[:-2] in node:
-                    yield finding("ASL-PATH-004", (*where, key),
+                    yield finding(COLLIDING_KEYS, (*where, key),
                                   f"{quoted(key)} and {quoted(key[:-2])} both become {quoted(key[:-2])} "
                                   "once the .$ suffix is removed; keep one")
                 yield from _dynamic_value(value, (*where, key), key)
@@ -125,7 +137,7 @@ def _dynamic_value(value: Any, parts: Parts, key: str) -> Iterator[Finding]:
         yield from _call_value(value, parts)
     else:
         shown = f'"{value}"' if isinstance(value, str) else "a " + type(value).__name__
-        yield finding("ASL-PATH-003", parts,
+        yield finding(NOT_A_PATH_OR_CALL, parts,
                       f"{quoted(key)} ends in .$ so it must hold a path ($...) or an intrinsic function "
                       f"call (States....); got {shown[:80]} (drop the .$ for a literal value)")
 
@@ -137,9 +149,9 @@ def _path_value(value: Any, parts: Parts, key: str, kind: PathKind) -> Iterator[
     if reason is None:
         return
     if kind is not ANY_PATH and jsonpath.problem(value, ANY_PATH) is None:
-        yield finding("ASL-PATH-002", parts, f"{quoted(key)} needs a reference path: {value!r} {reason}")
+        yield finding(NOT_A_REFERENCE_PATH, parts, f"{quoted(key)} needs a reference path: {value!r} {reason}")
     else:
-        yield finding("ASL-PATH-001", parts, f"{quoted(key)} is not a valid JSONPath: {value!r} {reason}")
+        yield finding(MALFORMED_PATH, parts, f"{quoted(key)} is not a valid JSONPath: {value!r} {reason}")
 
 
 def _call_value(value: str, parts: Parts) -> Iterator[Finding]:

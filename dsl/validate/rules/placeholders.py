@@ -1,7 +1,5 @@
 """Deploy-time placeholders in strict mode.
 
-ASL-PLACEHOLDER-001 (``strict`` only) a string still holds a ``${Name}`` placeholder.
-
 Without ``strict`` placeholders are accepted wherever a string is: the schema
 lets a whole ``${Name}`` stand for a Resource or RoleArn, and the path and
 timestamp rules skip values that are a whole placeholder. A placeholder in a
@@ -13,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dsl.document import Document, walk_values
 from dsl.findings import Finding
 from dsl.placeholders import find_all
-from dsl.validate.model import Machine, walk_values
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding
 
+PLACEHOLDER_LEFT = RULES.rule(
+    "ASL-PLACEHOLDER-001", "error",
+    "a ${Name} deploy-time placeholder is left in the definition (--strict only)",
+    docs="")
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """In strict mode, one finding per string that holds placeholders."""
     if not options.strict:
         return
@@ -27,6 +31,6 @@ def check(machine: Machine, options: Options) -> Iterator[Finding]:
         if isinstance(value, str) and "${" in value:
             names = find_all(value)
             if names:
-                yield finding("ASL-PLACEHOLDER-001", parts,
+                yield finding(PLACEHOLDER_LEFT, parts,
                               f"unresolved deploy-time placeholder{'s' if len(names) > 1 else ''} "
                               f"{', '.join(names)}; --strict needs the substituted, deployable definition")

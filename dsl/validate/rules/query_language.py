@@ -1,9 +1,5 @@
 """JSONata expressions in the right places, and well formed.
 
-ASL-QL-001 a ``{% %}`` expression in a JSONPath state (it would not be evaluated).
-ASL-QL-002 a malformed expression in a JSONata state: only one of the ``{%`` / ``%}``
-           delimiters, an empty expression, or a syntax error.
-
 The syntax is checked with the ``jsonata`` parser (package jsonata-python) when
 it is installed; it is imported only when a document holds an expression.
 Without it, only the delimiters and emptiness are checked.
@@ -14,44 +10,54 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from dsl.document import NESTED_MACHINE_FIELDS, DocState, Document, walk_values
 from dsl.findings import Finding
-from dsl.validate.model import NESTED_MACHINE_FIELDS, Machine, State, walk_values
+from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
 
+JSONATA_IN_JSONPATH = RULES.rule(
+    "ASL-QL-001", "error",
+    "a {% %} JSONata expression in a JSONPath state",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html")
+MALFORMED_JSONATA = RULES.rule(
+    "ASL-QL-002", "error",
+    "a malformed JSONata expression in a JSONata state",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html")
 
-def check(machine: Machine, options: Options) -> Iterator[Finding]:
+
+def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Query-language findings for every state."""
     for state in machine.states:
         yield from (_jsonata_state(state) if state.jsonata else _jsonpath_state(state))
 
 
-def _strings(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _strings(state: DocState) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for parts, value in walk_values(state.body, state.parts, skip_keys=NESTED_MACHINE_FIELDS):
         if isinstance(value, str) and parts[-1] != "Comment":
             yield parts, value
 
 
-def _jsonpath_state(state: State) -> Iterator[Finding]:
+def _jsonpath_state(state: DocState) -> Iterator[Finding]:
     for parts, text in _strings(state):
         stripped = text.strip()
         if stripped.startswith("{%") and stripped.endswith("%}"):
-            yield finding("ASL-QL-001", parts,
+            yield finding(JSONATA_IN_JSONPATH, parts,
                           f"JSONata expression in JSONPath state {quoted(state.name)} is not evaluated; "
                           "set \"QueryLanguage\": \"JSONata\" on the state or use a path (key.$)")
 
 
-def _jsonata_state(state: State) -> Iterator[Finding]:
+def _jsonata_state(state: DocState) -> Iterator[Finding]:
     for parts, text in _strings(state):
         opens, closes = text.startswith("{%"), text.endswith("%}")
         if not (opens or closes):
             continue
         if opens != closes or len(text) < 4:
-            yield finding("ASL-QL-002", parts,
+            yield finding(MALFORMED_JSONATA, parts,
                           "JSONata expression must start with {% and end with %} with nothing outside them")
             continue
         reason = syntax_problem(text[2:-2].strip())
         if reason:
-            yield finding("ASL-QL-002", parts, f"JSONata expression {reason}")
+            yield finding(MALFORMED_JSONATA, parts, f"JSONata expression {reason}")
 
 
 @functools.lru_cache(maxsize=4096)

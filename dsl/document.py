@@ -1,0 +1,142 @@
+"""The tolerant ASL reader: every scope and state of a document with its JSON Pointer parts.
+
+It reads any document, valid or not, without recursion. The validator's semantic rules work on
+this flat view: every scope (the top level, each
+Parallel branch, each Map's ItemProcessor or Iterator) and every state with its
+location and effective query language. The document may be schema-invalid, so
+nothing here assumes a field has the right type; it only skips what it cannot use.
+Walking uses explicit stacks, so a deeply nested document cannot raise
+RecursionError.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Part = str | int
+Parts = tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class DocScope:
+    """One state machine: the top level, a Parallel branch, or a Map's processor."""
+
+    parts: Parts
+    body: dict[str, Any]
+    owner: str | None
+
+    @property
+    def states(self) -> dict[str, Any]:
+        """The ``States`` object, or an empty one when it is missing or not an object."""
+        states = self.body.get("States")
+        return states if isinstance(states, dict) else {}
+
+    def describe(self) -> str:
+        """How messages name this scope."""
+        if self.owner is None:
+            return "the top level"
+        kind = "branch" if "Branches" in self.parts else "item processor"
+        return f"a {kind} of state \"{self.owner}\""
+
+
+@dataclass(frozen=True)
+class DocState:
+    """One state object with where it is and how it is evaluated."""
+
+    name: str
+    parts: Parts
+    body: dict[str, Any]
+    scope: DocScope
+    jsonata: bool
+
+    @property
+    def type(self) -> str | None:
+        """The ``Type`` field when it is a string."""
+        value = self.body.get("Type")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole document as scopes and states, in document order."""
+
+    doc: dict[str, Any]
+    jsonata_default: bool
+    scopes: list[DocScope] = field(default_factory=list)
+    states: list[DocState] = field(default_factory=list)
+
+
+def read(doc: dict[str, Any]) -> Document:
+    """Find every scope and state of ``doc``."""
+    machine = Document(doc, doc.get("QueryLanguage") == "JSONata")
+    pending: deque[DocScope] = deque([DocScope((), doc, None)])
+    while pending:
+        scope = pending.popleft()
+        machine.scopes.append(scope)
+        for name, body in scope.states.items():
+            if not isinstance(body, dict):
+                continue
+            language = body.get("QueryLanguage")
+            jsonata = language == "JSONata" or (language is None and machine.jsonata_default)
+            state = DocState(name, (*scope.parts, "States", name), body, scope, jsonata)
+            machine.states.append(state)
+            pending.extend(child_scopes(state))
+    return machine
+
+
+def child_scopes(state: DocState) -> list[DocScope]:
+    """The nested state machines of a Parallel or Map state."""
+    found: list[DocScope] = []
+    branches = state.body.get("Branches")
+    if state.type == "Parallel" and isinstance(branches, list):
+        for index, branch in enumerate(branches):
+            if isinstance(branch, dict):
+                found.append(DocScope((*state.parts, "Branches", index), branch, state.name))
+    if state.type == "Map":
+        for key in ("ItemProcessor", "Iterator"):
+            processor = state.body.get(key)
+            if isinstance(processor, dict):
+                found.append(DocScope((*state.parts, key), processor, state.name))
+    return found
+
+
+# Fields of a state that hold nested state machines, not values of the state.
+NESTED_MACHINE_FIELDS = frozenset({"Branches", "ItemProcessor", "Iterator"})
+
+
+def walk_values(value: Any, parts: Parts, *, skip_keys: frozenset[str] = frozenset()) -> Iterator[tuple[Parts, Any]]:
+    """Every value nested in ``value`` (itself included) with its path, depth first.
+
+    Keys in ``skip_keys`` are not descended into at the first level only.
+    """
+    stack: list[tuple[Parts, Any, bool]] = [(parts, value, True)]
+    while stack:
+        where, node, top = stack.pop()
+        yield where, node
+        if isinstance(node, dict):
+            children = [((*where, key), child, False) for key, child in node.items()
+                        if not (top and key in skip_keys)]
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*where, index), child, False) for index, child in enumerate(node)]))
+
+
+def choice_rules(state: DocState) -> Iterator[tuple[Parts, dict[str, Any]]]:
+    """Every Choice rule of a Choice state, nested And/Or/Not rules included."""
+    choices = state.body.get("Choices")
+    pending: list[tuple[Parts, Any]] = (
+        [((*state.parts, "Choices", index), rule) for index, rule in enumerate(choices)]
+        if isinstance(choices, list) else [])
+    while pending:
+        parts, rule = pending.pop()
+        if not isinstance(rule, dict):
+            continue
+        yield parts, rule
+        for key in ("And", "Or"):
+            if isinstance(rule.get(key), list):
+                pending.extend(((*parts, key, index), child) for index, child in enumerate(rule[key]))
+        if "Not" in rule:
+            pending.append(((*parts, "Not"), rule["Not"]))

@@ -1,1 +1,0 @@
-"""Reusable multi-state patterns built from the DSL."""
