@@ -18,7 +18,7 @@ from dsl.errors import Site, caller_site
 from dsl.integrations import sdk_model
 from dsl.integrations.grants import Args, Grant, arn
 from dsl.integrations.problems import IntegrationError, report
-from dsl.integrations.sdk_model import ERROR, Problem
+from dsl.integrations.sdk_model import ERROR, ParameterProblem
 from dsl.states import Task
 
 ARN = "arn:aws:states:::"
@@ -61,7 +61,7 @@ class Optimized:
         """The Task Resource for ``pattern``."""
         return f"{ARN}{self.service}:{self.api}" + (f".{pattern}" if pattern else "")
 
-    def check(self, parameters: object) -> list[Problem]:
+    def check(self, parameters: object) -> list[ParameterProblem]:
         """Problems of a Task's Parameters/Arguments for this API."""
         if sdk_model.is_dynamic(parameters) or not isinstance(parameters, dict):
             return []
@@ -72,7 +72,7 @@ class Optimized:
                        for k, v in parameters.items()}
             checked = self.adapt(checked) if self.adapt else checked
             return sdk_model.check_parameters(svc, svc.operation(self.model[1]), checked, optimized=True)
-        return [Problem((key,), "name", ERROR, f"unknown field {key.removesuffix('.$')!r} of {self.service}:"
+        return [ParameterProblem((key,), "name", ERROR, f"unknown field {key.removesuffix('.$')!r} of {self.service}:"
                                                f"{self.api}{sdk_model.suggestion(key.removesuffix('.$'), self.fields)}"
                                                f" (expected one of {', '.join(sorted(self.fields))})")
                 for key in parameters if key.removesuffix(".$") not in self.fields]

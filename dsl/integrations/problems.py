@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from dsl.errors import DslError, Site
 from dsl.findings import pointer
-from dsl.integrations.sdk_model import ERROR, Problem
+from dsl.integrations.sdk_model import ERROR, ParameterProblem
 
 
 class IntegrationError(DslError):
@@ -20,7 +20,7 @@ class IntegrationWarning(UserWarning):
     """A call AWS may accept but that is probably a mistake (an unverified spelling)."""
 
 
-def report(problems: Iterable[Problem], *, field: str, state: str, site: Site) -> None:
+def report(problems: Iterable[ParameterProblem], *, field: str, state: str, site: Site) -> None:
     """Raise the first error of ``problems`` as IntegrationError; warn about the rest."""
     problems = list(problems)
     # A misspelt name explains a "missing" required member, so names come first.

@@ -3,7 +3,7 @@
 Models load lazily, one service at a time, and stay cached for the process, so a
 file that calls two services reads two models. ``check_parameters`` compares a
 Task's Parameters/Arguments with an operation's input shape and reports
-:class:`Problem` s; the DSL turns them into ``DslError`` and ``dsl validate`` into
+:class:`ParameterProblem` s; the DSL turns them into ``DslError`` and ``dsl validate`` into
 findings.
 """
 
@@ -72,7 +72,7 @@ class UnknownAction(LookupError):
 
 
 @dataclass(frozen=True)
-class Problem:
+class ParameterProblem:
     """One mismatch between a Task's parameters and the model."""
 
     path: tuple[str | int, ...]  # inside Parameters/Arguments, with the key as written
@@ -247,7 +247,7 @@ def is_dynamic(value: object) -> bool:
 
 
 def check_parameters(svc: Service, operation: str, parameters: object, *,
-                     optimized: bool = False) -> list[Problem]:
+                     optimized: bool = False) -> list[ParameterProblem]:
     """Every problem of ``parameters`` (a Task's Parameters or Arguments) for ``operation``.
 
     ``optimized`` reads the names as an optimized integration does: the API's own
@@ -258,7 +258,7 @@ def check_parameters(svc: Service, operation: str, parameters: object, *,
         return []
     if shape is None:
         if isinstance(parameters, Mapping) and parameters:
-            return [Problem((), "name", ERROR, f"{naming.action_name(operation)} takes no parameters")]
+            return [ParameterProblem((), "name", ERROR, f"{naming.action_name(operation)} takes no parameters")]
         return []
     return list(_Checker(svc, optimized).value(shape, parameters, ()))
 
@@ -277,7 +277,7 @@ class _Checker:
         self.optimized = optimized
         self.spell = _capitalized if optimized else naming.member_name
 
-    def value(self, shape_name: str, value: object, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    def value(self, shape_name: str, value: object, path: tuple[str | int, ...]) -> Iterator[ParameterProblem]:
         shape = self.shapes[shape_name]
         kind = shape["type"]
         if is_dynamic(value) or shape.get("document"):
@@ -305,7 +305,7 @@ class _Checker:
             yield from _scalar(shape, kind, value, path)
 
     def structure(self, shape_name: str, value: Mapping[str, Any],
-                  path: tuple[str | int, ...]) -> Iterator[Problem]:
+                  path: tuple[str | int, ...]) -> Iterator[ParameterProblem]:
         shape = self.shapes[shape_name]
         members: Mapping[str, Any] = shape.get("members", {})
         java = self.svc.member_names(shape_name, self.optimized)
@@ -317,20 +317,20 @@ class _Checker:
             name = key[:-2] if dynamic else key
             member = java.get(name)
             if member is None and name in members and not name[:1].isupper():
-                yield Problem((*path, key), "name", ERROR,
+                yield ParameterProblem((*path, key), "name", ERROR,
                               f"{name!r} is the service's camelCase spelling; Step Functions parameters are "
                               f"PascalCase: did you mean {self.spell(name)!r}?")
                 continue
             if member is None and name in members:
                 member = name
-                yield Problem((*path, key), "spelling", WARNING,
+                yield ParameterProblem((*path, key), "spelling", WARNING,
                               f"{name!r} is botocore's spelling; the aws-sdk integration names it "
                               f"{naming.member_name(name)!r} (Java SDK v2); that AWS accepts {name!r} "
                               "is unverified")
             if member is None:
                 close = _closest(name, java)
                 hint = f"; did you mean {close!r}?" if close else ""
-                yield Problem((*path, key), "name", ERROR,
+                yield ParameterProblem((*path, key), "name", ERROR,
                               f"unknown parameter {name!r}{hint} (expected one of "
                               f"{_listing(sorted(java))})")
                 continue
@@ -342,7 +342,7 @@ class _Checker:
                 continue
             if members[required].get("idempotencyToken"):
                 continue  # the SDK fills idempotency tokens itself
-            yield Problem((*path, self.spell(required)), "required", ERROR,
+            yield ParameterProblem((*path, self.spell(required)), "required", ERROR,
                           f"missing required parameter {self.spell(required)!r}")
 
 
@@ -360,8 +360,8 @@ def _listing(names: list[str]) -> str:
     return ", ".join(names) if len(names) <= 8 else ", ".join(names[:8]) + f", ... ({len(names)} in all)"
 
 
-def _type_problem(path: tuple[str | int, ...], kind: str, value: object) -> Problem:
-    return Problem(path, "type", ERROR,
+def _type_problem(path: tuple[str | int, ...], kind: str, value: object) -> ParameterProblem:
+    return ParameterProblem(path, "type", ERROR,
                    f"expected {_TYPE_WORD.get(kind, kind)}, found {_json_type(value)}")
 
 
@@ -380,14 +380,14 @@ def _json_type(value: object) -> str:
 
 
 def _scalar(shape: Mapping[str, Any], kind: str, value: object,
-            path: tuple[str | int, ...]) -> Iterator[Problem]:
+            path: tuple[str | int, ...]) -> Iterator[ParameterProblem]:
     if kind == "string":
         if not isinstance(value, str):
             yield _type_problem(path, kind, value)
         elif "enum" in shape and value not in shape["enum"]:
             close = _closest(value, shape["enum"])
             hint = f"; did you mean {close!r}?" if close else ""
-            yield Problem(path, "enum", ERROR, f"{value!r} is not one of {_listing(list(shape['enum']))}{hint}")
+            yield ParameterProblem(path, "enum", ERROR, f"{value!r} is not one of {_listing(list(shape['enum']))}{hint}")
     elif kind in _NUMBER:
         integral = kind in ("integer", "long")
         ok = (isinstance(value, int) or (not integral and isinstance(value, float))) \
@@ -397,7 +397,7 @@ def _scalar(shape: Mapping[str, Any], kind: str, value: object,
         if isinstance(value, str) and _numeric(value):
             # Jackson, which reads the Task's JSON, coerces numeric strings by default;
             # that Step Functions keeps that default is unverified.
-            yield Problem(path, "spelling", WARNING, f"expected {_TYPE_WORD[kind]}, found the string "
+            yield ParameterProblem(path, "spelling", WARNING, f"expected {_TYPE_WORD[kind]}, found the string "
                                                      f"{value!r} (AWS may coerce it; write the number)")
         else:
             yield _type_problem(path, kind, value)
@@ -405,7 +405,7 @@ def _scalar(shape: Mapping[str, Any], kind: str, value: object,
         if isinstance(value, bool):
             return
         if value in ("true", "false"):
-            yield Problem(path, "spelling", WARNING, f"expected a boolean, found the string {value!r} "
+            yield ParameterProblem(path, "spelling", WARNING, f"expected a boolean, found the string {value!r} "
                                                      "(AWS may coerce it; write true or false)")
         else:
             yield _type_problem(path, kind, value)
