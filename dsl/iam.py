@@ -50,7 +50,6 @@ __all__ = ["ACCOUNT", "ANY_EXECUTION", "PARTITION", "POLICY_VERSION", "REGION", 
 
 POLICY_VERSION = "2012-10-17"
 
-_INTEGRATION = re.compile(r"^arn:[a-z-]+:states:::(?P<rest>.+)$")
 _LAMBDA_ARN = re.compile(r"^arn:[a-z-]+:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$")
 _ACTIVITY_ARN = re.compile(r"^arn:[a-z-]+:states:[^:]+:\d{12}:activity:.+$")
 
@@ -183,27 +182,24 @@ def _task(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
 
 def _integration_grants(resource: str, args: Args, where: str) -> tuple[Grant, ...]:
     from dsl.integrations import registry
+    from dsl.integrations.resource import parse
     from dsl.integrations.sdk_iam import sdk_grants
 
     if _LAMBDA_ARN.match(resource):
         return (Grant(("lambda:InvokeFunction",), (resource,), "the Task invokes this function"),)
     if _ACTIVITY_ARN.match(resource):
         return ()  # workers poll the activity with their own credentials
-    match = _INTEGRATION.match(resource)
-    if not match:
+    call = parse(resource)
+    if call is None:
         raise UnsupportedIntegration(where, f"Resource {resource!r} is not a service integration, "
                                             "Lambda function or activity ARN")
-    rest = match.group("rest")
-    if rest.startswith("aws-sdk:"):
-        parts = rest[len("aws-sdk:"):].split(":", 1)
-        if len(parts) != 2 or not parts[1]:
+    if call.sdk:
+        if not call.api:
             raise UnsupportedIntegration(where, f"Resource {resource!r}: expected "
                                                 "arn:aws:states:::aws-sdk:SERVICE:apiAction")
-        api, _, pattern = parts[1].partition(".")
-        return sdk_grants(parts[0], api, pattern, args, where)
-    service, _, call = rest.partition(":")
-    api, _, pattern = call.partition(".")
-    spec = registry.optimized(service, api)
+        return sdk_grants(call.service, call.api, call.pattern, args, where)
+    pattern = call.pattern
+    spec = registry.optimized(call.service, call.api)
     if spec is None or pattern not in spec.patterns:
         raise UnsupportedIntegration(where, f"Resource {resource!r}: IAM derivation is not known for "
                                             "this integration; supported: "

@@ -247,3 +247,13 @@ def test_optimized_error_names_come_from_the_model() -> None:
     names = dynamodb.OPTIMIZED[2].error_names()
     assert dynamodb.CONDITION_FAILED in names and "DynamoDB.ProvisionedThroughputExceededException" in names
     assert "StepFunctions.ExecutionLimitExceededException" in stepfunctions.OPTIMIZED[0].error_names()
+
+
+def test_resource_parsing_is_one_function() -> None:
+    from dsl.integrations.resource import Call, parse
+
+    assert parse("arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken") == Call(True, "s3", "getObject",
+                                                                                   "waitForTaskToken")
+    assert parse("arn:aws-cn:states:::states:startExecution.sync:2") == Call(False, "states", "startExecution",
+                                                                             "sync:2")
+    assert parse("arn:aws:lambda:us-east-1:123456789012:function:f") is None

@@ -7,17 +7,16 @@ only. docs/integrations.md gives the naming rules the checks follow.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from dsl.document import DocState, Document
 from dsl.findings import Finding
+from dsl.integrations.resource import parse
 from dsl.placeholders import is_placeholder
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
 
-_SDK = re.compile(r"^arn:[a-z-]+:states:::aws-sdk:(?P<service>[^:]+):(?P<action>[^.:]+)(?:\.(?P<pattern>.+))?$")
 _SDK_DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html"
 
 UNKNOWN_SERVICE = RULES.rule(
@@ -48,11 +47,9 @@ def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for every aws-sdk Task of ``machine``."""
     for state in machine.states:
         resource = state.body.get("Resource")
-        if state.type != "Task" or not isinstance(resource, str):
-            continue
-        match = _SDK.match(resource)
-        if match:
-            yield from _check_task(state, match["service"], match["action"], match["pattern"])
+        call = parse(resource) if state.type == "Task" and isinstance(resource, str) else None
+        if call is not None and call.sdk and call.api:
+            yield from _check_task(state, call.service, call.api, call.pattern or None)
 
 
 def _check_task(state: DocState, service: str, action: str, pattern: str | None) -> Iterator[Finding]:

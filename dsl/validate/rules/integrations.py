@@ -5,11 +5,11 @@ Integrations the registry does not know are left alone; values computed at run t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dsl.document import Document
 from dsl.findings import Finding
+from dsl.integrations.resource import parse
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.aws_sdk import (
     UNVERIFIED,
@@ -18,7 +18,6 @@ from dsl.validate.rules.aws_sdk import (
 )
 from dsl.validate.rules.base import Options, finding, quoted
 
-_OPTIMIZED = re.compile(r"^arn:[a-z-]+:states:::(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)(?:\.(?P<pattern>.+))?$")
 _DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html"
 
 NO_SUCH_PATTERN = RULES.rule(
@@ -42,17 +41,17 @@ def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for every optimized-integration Task the registry knows."""
     for state in machine.states:
         resource = state.body.get("Resource")
-        match = _OPTIMIZED.match(resource) if state.type == "Task" and isinstance(resource, str) else None
-        if match is None or match["service"] == "aws-sdk":
+        call = parse(resource) if state.type == "Task" and isinstance(resource, str) else None
+        if call is None or call.sdk:
             continue
         from dsl.integrations import registry
         from dsl.integrations.optimized import PATTERN_NAMES
 
-        spec = registry.optimized(match["service"], match["api"])
+        spec = registry.optimized(call.service, call.api)
         if spec is None:
             continue
         subject = f"state {quoted(state.name)}:"
-        pattern = match["pattern"] or ""
+        pattern = call.pattern
         if pattern not in spec.patterns:
             allowed = ", ".join(PATTERN_NAMES[p] for p in sorted(spec.patterns))
             yield finding(NO_SUCH_PATTERN, (*state.parts, "Resource"),
