@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     python benchmarks/validate.py [--corpus DIR] [--no-peers] [--runs N]
+    python benchmarks/validate.py --suites ASL_VALIDATOR_CHECKOUT STATELINT_CHECKOUT
 
 Validates every ``*.asl.json`` in the corpus (default ``tests/validate/corpus``,
 at least 150 definitions) with our validator, in one process and through the
@@ -24,6 +25,13 @@ Two more measurements, always made:
 - ``python -m dsl validate ONE_FILE`` as one process (median of ``--runs``) on the
   corpus file with the most aws-sdk Tasks, and statelint on the same file when it
   could be installed.
+
+``--suites`` instead runs our validator on the peers' own test suites, from checkouts made
+outside the repository (``git clone https://github.com/ChristopheBougere/asl-validator``,
+``git clone https://github.com/awslabs/statelint``): asl-validator's
+``src/__tests__/definitions/`` (a file is expected valid when its name starts with ``valid``)
+and statelint's ``test/*.json`` (expected valid when ``spec/statelint_spec.rb`` expects no
+problem). It prints each disagreement; docs/integrations.md holds the decision on each.
 
 Exit status 1 when our CLI is not faster than asl-validator or the rules cost more
 than 20 %, 0 otherwise (also when node is missing, which is reported).
@@ -63,7 +71,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of *.asl.json files")
     parser.add_argument("--no-peers", action="store_true", help="time only our validator")
     parser.add_argument("--runs", type=int, default=7, help="repeats of the rule-cost and one-file timings")
+    parser.add_argument("--suites", nargs=2, type=Path, metavar=("ASL_VALIDATOR", "STATELINT"),
+                        help="compare with the peers' test suites in these checkouts instead")
     args = parser.parse_args(argv)
+    if args.suites:
+        return compare_suites(*args.suites)
     files = sorted(str(path) for path in args.corpus.rglob("*.asl.json"))
     if len(files) < 150:
         print(f"error: {args.corpus} holds {len(files)} definitions; the benchmark needs at least 150")
@@ -93,6 +105,51 @@ def main(argv: list[str]) -> int:
         faster = ours.seconds < peer.seconds
         print(f"goal (our CLI faster than asl-validator): {'met' if faster else 'NOT met'}")
     return 0 if faster and cheap else 1
+
+
+def compare_suites(asl_validator_dir: Path, statelint_dir: Path) -> int:
+    """Our verdict on each case of the peers' suites against theirs; prints the table and each disagreement."""
+    sys.path.insert(0, str(ROOT))
+    import json
+    import re
+
+    from dsl.validate import is_valid, validate
+
+    def ours(path: Path) -> tuple[bool, str]:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            return False, f"not JSON: {exc}"
+        if not isinstance(document, dict):
+            return False, "not an object"
+        found = validate(document)
+        errors = [f"{f.pointer or '/'} {f.rule}" for f in found if f.severity == "error"]
+        return is_valid(found), "; ".join(errors[:3])
+
+    suites: dict[str, dict[Path, bool]] = {"asl-validator": {}, "statelint": {}}
+    for path in sorted((asl_validator_dir / "src" / "__tests__" / "definitions").glob("*.json")):
+        suites["asl-validator"][path] = path.name.startswith("valid")
+    spec = (statelint_dir / "spec" / "statelint_spec.rb").read_text(encoding="utf-8")
+    # Each case reads a file, then expects a number of problems before the next read.
+    for name, body in re.findall(r'File\.read\s+"(test/[^"]+)"(.*?)(?=File\.read|\Z)', spec, re.DOTALL):
+        count = re.search(r"problems\.size\)\.to eq\((\d+)\)", body)
+        if count:
+            suites["statelint"][statelint_dir / name] = int(count.group(1)) == 0
+    print(f"{'suite':<15} {'cases':>6} {'agree':>6} {'disagree':>9}")
+    disagreements = []
+    for suite, cases in suites.items():
+        agree = 0
+        for path, expected in cases.items():
+            valid, why = ours(path)
+            if valid == expected:
+                agree += 1
+            else:
+                disagreements.append(f"{suite}: {path.name}: theirs {'valid' if expected else 'invalid'}, "
+                                     f"ours {'valid' if valid else 'invalid'} {why}")
+        print(f"{suite:<15} {len(cases):>6} {agree:>6} {len(cases) - agree:>9}")
+    for line in disagreements:
+        print(line)
+    return 0
 
 
 def rule_cost(files: list[str], runs: int) -> bool:

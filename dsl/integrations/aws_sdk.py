@@ -36,7 +36,12 @@ def split_keywords(keywords: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
 
 
 def task(name: str, resource_arn: str, parameters: dict[str, Any], state: dict[str, Any]) -> Task:
-    """A Task with ``parameters`` in Parameters, or in Arguments for a JSONata state."""
+    """A Task with ``parameters`` in Parameters, or in Arguments for a JSONata state.
+
+    With no parameters at all the Task has neither field, and the state's input is the request.
+    """
+    if not parameters:
+        return Task(name, resource=resource_arn, **state)
     if state.get("query_language") == "JSONata":
         return Task(name, resource=resource_arn, arguments=parameters, **state)
     return Task(name, resource=resource_arn, parameters=parameters, **state)
@@ -85,7 +90,8 @@ def call(name: str, service: str, action: str, *, wait_for_task_token: bool = Fa
         raise IntegrationError(str(err), state=name, site=site) from None
     check_state_options(state, svc.input_members(operation), state_name=name)
     field = "Arguments" if state.get("query_language") == "JSONata" else "Parameters"
-    report(sdk_model.check_parameters(svc, operation, parameters), field=field, state=name, site=site)
+    if parameters:  # none: the state's input is the request, known only at run time
+        report(sdk_model.check_parameters(svc, operation, parameters), field=field, state=name, site=site)
     return task(name, resource(service, action, wait_for_task_token=wait_for_task_token),
                 parameters, state)
 

@@ -123,7 +123,8 @@ def _check(spec: Optimized, name: str, parameters: dict[str, Any], state: dict[s
     known = list(spec.fields) if spec.model is None else _model_members(spec)
     check_state_options(state, known, state_name=name)
     field_name = "Arguments" if state.get("query_language") == "JSONata" else "Parameters"
-    report(spec.check(parameters), field=field_name, state=name, site=site)
+    if parameters:  # none: the state's input is the request, known only at run time
+        report(spec.check(parameters), field=field_name, state=name, site=site)
 
 
 def _model_members(spec: Optimized) -> list[str]:

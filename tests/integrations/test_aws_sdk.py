@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sdk_tasks import SDK_TASKS
 
-from dsl import P
+from dsl import P, Workflow
 from dsl.errors import DslError
 from dsl.integrations import aws_sdk, naming, sdk_model
 from dsl.integrations.problems import IntegrationWarning
@@ -257,3 +257,11 @@ def test_resource_parsing_is_one_function() -> None:
     assert parse("arn:aws-cn:states:::states:startExecution.sync:2") == Call(False, "states", "startExecution",
                                                                              "sync:2")
     assert parse("arn:aws:lambda:us-east-1:123456789012:function:f") is None
+
+
+def test_a_task_without_parameters_sends_its_input() -> None:
+    # The state's input is the request (statelint's succeed-with-comment-in-catcher.json): no finding.
+    for resource in (SDK + "s3:getObject", "arn:aws:states:::lambda:invoke"):
+        doc = {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": resource, "End": True}}}
+        assert rules(doc) == []
+    assert "Parameters" not in Workflow("w", start=aws_sdk.call("Call", "s3", "getObject")).to_asl()["States"]["Call"]

@@ -71,7 +71,8 @@ def _check_task(state: DocState, service: str, action: str, pattern: str | None)
         yield finding(UNKNOWN_ACTION, at_resource, f"{subject} {err}")
         return
     field = "Arguments" if state.jsonata else "Parameters"
-    parameters = without_placeholders(state.body.get(field, {}))
+    # Without the field the state's input is the request: nothing to check until run time.
+    parameters = without_placeholders(state.body[field]) if field in state.body else "{% the input %}"
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
