@@ -5,6 +5,7 @@ Integrations the registry does not know are left alone; values computed at run t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dsl.document import Document
@@ -33,6 +34,15 @@ WRONG_TYPE = RULES.rule("ASL-INT-004", "error",
 NOT_IN_ENUM = RULES.rule("ASL-INT-005", "error",
                          "an optimized integration Task parameter holds a value outside its enum", docs=_DOCS)
 
+LAMBDA_ARN = RULES.rule(
+    "ASL-INT-006", "error", "a Lambda function Resource ARN has a malformed function name or qualifier",
+    docs="https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html")
+
+# arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]; the name and qualifier patterns are
+# Lambda's (Invoke's FunctionName and Qualifier); the region and account are left to the schema.
+_LAMBDA_FUNCTION = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:(?P<rest>.*)$")
+_NAME_AND_QUALIFIER = re.compile(r"^[a-zA-Z0-9_-]{1,140}(?::(?:\$LATEST|[a-zA-Z0-9_-]{1,128}))?$")
+
 _RULE_OF_KIND = {"name": UNKNOWN_FIELD, "required": MISSING_FIELD, "type": WRONG_TYPE, "enum": NOT_IN_ENUM,
                  "spelling": UNVERIFIED}
 
@@ -41,6 +51,12 @@ def check(machine: Document, options: Options) -> Iterator[Finding]:
     """Findings for every optimized-integration Task the registry knows."""
     for state in machine.states:
         resource = state.body.get("Resource")
+        if state.type == "Task" and isinstance(resource, str) and "${" not in resource:
+            function = _LAMBDA_FUNCTION.match(resource)
+            if function and not _NAME_AND_QUALIFIER.match(function["rest"]):
+                yield finding(LAMBDA_ARN, (*state.parts, "Resource"),
+                              f"state {quoted(state.name)}: {function['rest']!r} is not a function name with an "
+                              "optional version or alias (letters, digits, - and _; a version, an alias or $LATEST)")
         call = parse(resource) if state.type == "Task" and isinstance(resource, str) else None
         if call is None or call.sdk:
             continue
