@@ -175,7 +175,10 @@ RULE_CASES: dict[str, list[tuple[Doc, Doc, str]]] = {
                     "/States/A/Parameters/x.$"),
                    (machine({"A": passing(Parameters={"x.$": "States.UUID(1)"})}),
                     machine({"A": passing(Parameters={"x.$": "States.UUID()"})}), "/States/A/Parameters/x.$")],
-    "ASL-FN-004": [(machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a)"})}),
+    "ASL-FN-004": [
+        (machine({"A": passing(Parameters={"x.$": "States.MathAdd(1,'-1')"})}),
+         machine({"A": passing(Parameters={"x.$": "States.MathAdd(1,-1)"})}), "/States/A/Parameters/x.$"),
+        (machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a)"})}),
                     machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a, $.b)"})}),
                     "/States/A/Parameters/x.$"),
                    (machine({"A": passing(Parameters={"x.$": "States.Hash($.a, 'SHA-2')"})}),
