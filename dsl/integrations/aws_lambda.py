@@ -82,6 +82,10 @@ def _invoke_grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
                   why(args, "FunctionName", "the Task invokes this function")),)
 
 
+# aws-sdk calls authorised by an action of another name (Service Authorization Reference).
+SDK_ACTIONS = {"invoke": "lambda:InvokeFunction", "invokeWithResponseStream": "lambda:InvokeFunction"}
+
+
 def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ...] | None:
     """aws-sdk:lambda calls that name a function are scoped to it."""
     if not args.present("FunctionName"):

@@ -80,6 +80,21 @@ def _sdk_scopes() -> dict[str, SdkGrants]:
     return scopes
 
 
+@functools.lru_cache(maxsize=1)
+def _sdk_actions() -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    for module in MODULES:
+        short = module.__name__.rsplit(".", 1)[-1]
+        for api, action in getattr(module, "SDK_ACTIONS", {}).items():
+            found[(_SDK_SERVICE.get(short, short), api)] = action
+    return found
+
+
+def sdk_action(service: str, api: str) -> str | None:
+    """The IAM action of ``aws-sdk:service:api`` when it is not the operation's own name."""
+    return _sdk_actions().get((service, api))
+
+
 def sdk_scope(service: str) -> SdkGrants | None:
     """How ``aws-sdk:service`` calls are scoped, when its module knows better than the generic rule."""
     return _sdk_scopes().get(service)

@@ -14,8 +14,12 @@ from dsl.integrations.grants import PARTITION, Args, Grant, why
 from dsl.states import Task
 
 # Calls authorised by an action of another name (Service Authorization Reference).
-ACTIONS = {"listObjectsV2": "s3:ListBucket", "listObjects": "s3:ListBucket", "headObject": "s3:GetObject",
-           "headBucket": "s3:ListBucket", "listObjectVersions": "s3:ListBucketVersions"}
+SDK_ACTIONS = {"listObjectsV2": "s3:ListBucket", "listObjects": "s3:ListBucket", "headObject": "s3:GetObject",
+               "headBucket": "s3:ListBucket", "listObjectVersions": "s3:ListBucketVersions",
+               "listBuckets": "s3:ListAllMyBuckets", "copyObject": "s3:PutObject",
+               "getObjectAttributes": "s3:GetObject", "selectObjectContent": "s3:GetObject",
+               "createMultipartUpload": "s3:PutObject", "uploadPart": "s3:PutObject",
+               "uploadPartCopy": "s3:PutObject", "completeMultipartUpload": "s3:PutObject"}
 
 
 def get_object(name: str, **parameters_and_state: Any) -> Task:
@@ -41,7 +45,6 @@ def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ..
     """Object calls on ``bucket/key``, bucket calls on the bucket; CopyObject also reads its source."""
     if not args.present("Bucket"):
         return None
-    action = ACTIONS.get(api, action)
     if not args.present("Key"):
         return (Grant((action,), (_bucket(args),), why(args, "Bucket", "the Task calls the API on this bucket")),)
     key = args.static("Key") if args.static("Bucket") else None

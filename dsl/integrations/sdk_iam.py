@@ -22,9 +22,14 @@ NO_RESOURCE_TYPE = frozenset({
 
 
 def iam_action(service: str, api: str) -> str:
-    """``s3:GetObject`` for ``aws-sdk:s3:getObject``; raises UnknownService/UnknownAction."""
+    """``s3:GetObject`` for ``aws-sdk:s3:getObject``; raises UnknownService/UnknownAction.
+
+    The service's module names the calls authorised by an action of another name
+    (``lambda:invoke`` -> ``lambda:InvokeFunction``, ``s3:listObjectsV2`` -> ``s3:ListBucket``).
+    """
     svc = sdk_model.service(service)
-    return f"{svc.iam_prefix}:{svc.operation(api)}"
+    operation = svc.operation(api)
+    return registry.sdk_action(service, api) or f"{svc.iam_prefix}:{operation}"
 
 
 def sdk_grants(service: str, api: str, pattern: str, args: Args, where: str) -> tuple[Grant, ...]:

@@ -28,6 +28,10 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
     return (Grant(("sns:Publish",), ("*",), "an SMS to a phone number has no resource ARN to scope to"),)
 
 
+# PublishBatch is authorised by sns:Publish (Service Authorization Reference).
+SDK_ACTIONS = {"publishBatch": "sns:Publish"}
+
+
 def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ...] | None:
     """aws-sdk:sns calls that name a topic are scoped to it."""
     if not args.present("TopicArn"):

@@ -29,6 +29,11 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
                   why(args, "QueueUrl", "the Task sends a message to this queue")),)
 
 
+# Batch calls are authorised by their single-message action (Service Authorization Reference).
+SDK_ACTIONS = {"sendMessageBatch": "sqs:SendMessage", "deleteMessageBatch": "sqs:DeleteMessage",
+               "changeMessageVisibilityBatch": "sqs:ChangeMessageVisibility"}
+
+
 def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ...] | None:
     """aws-sdk:sqs calls that name a queue are scoped to it."""
     if not args.present("QueueUrl"):
