@@ -3,7 +3,7 @@
 For each seed, one process deploys and runs, one after the other and under identical settings,
 the original sample (its three files read from ``../shared/seed/statemachines/``, placeholders
 filled by the deployer, its lock item pre-created) and ours (``generated/``), through
-``local.run.run_local`` with the ``direct`` driver (N executions of the lock-holding machine
+``semaphore.local_run.run.run_local`` with the ``direct`` driver (N executions of the lock-holding machine
 started at once; the original's test machine ignores N and re-runs failed children). Prints for
 each: makespan, ideal, slot utilization, transitions and DynamoDB requests per execution, acquire
 wait p50/p99/max, fairness, peak holders, leaks; then ours/original; then the goals of issue 9.
@@ -34,8 +34,14 @@ from deployer.errors import DeployError
 from deployer.generated import RULE_FILE_SUFFIX
 from deployer.machines import MACHINE_FILE_SUFFIX
 from dsl.jsontext import dumps, write_atomic
-from local.report import Report, RunSettings
-from local.run import Injections, LocalRun, LocalRunError, StackOptions, run_local
+from semaphore.local_run.report import Report, RunSettings
+from semaphore.local_run.run import (
+    Injections,
+    LocalRun,
+    LocalRunError,
+    StackOptions,
+    run_local,
+)
 
 PROG = "python benchmarks/semaphore.py"
 ORIGINAL_DIR = ROOT.parent / "shared" / "seed" / "statemachines"
@@ -122,7 +128,7 @@ class Fairness:
     arrival_spread: float  # first to last start: the executions do not all arrive at one instant
 
 
-# The report's numbers the benchmark shows and writes (``local.report.Report`` fields).
+# The report's numbers the benchmark shows and writes (``semaphore.local_run.report.Report`` fields).
 REPORT_NUMBERS = ("makespan", "ideal_makespan", "slot_utilization", "work_utilization", "transitions_per_execution",
                   "dynamodb_per_execution", "acquire_wait_p50", "acquire_wait_p99", "acquire_wait_max",
                   "peak_holders", "peak_holders_sampled", "peak_workers", "work_outside_slot", "leaked", "by_status",

@@ -15,11 +15,11 @@ from deployer.clients import Clients
 from deployer.config import DeployConfig
 from deployer.engine import Change, DeployResult, DestroyResult, Plan
 from deployer.errors import DeployError, DeployFailure, Refusal
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 from deployer.stack import Prepared, Stack, build_stack, prepare
 
 __all__ = [
     "Change", "Clients", "DeployConfig", "DeployError", "DeployFailure", "DeployResult", "DestroyResult",
-    "Plan", "Prepared", "Refusal", "Retrier", "Stack", "account_of", "build_stack", "deploy", "destroy",
+    "Plan", "Prepared", "Refusal", "CallRetry", "Stack", "account_of", "build_stack", "deploy", "destroy",
     "destroy_stack", "plan", "prepare",
 ]

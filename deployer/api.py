@@ -18,7 +18,7 @@ from deployer.errors import BadEndpoint, DeployFailure
 from deployer.generated import machine_files, rule_stems
 from deployer.machines import machines_for
 from deployer.names import check_names
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 from deployer.stack import Prepared, Stack, build_stack, prepare
 
 
@@ -50,7 +50,7 @@ def plan(config: DeployConfig, clients: Clients, *, prepared: Prepared | None = 
 
 
 def deploy(config: DeployConfig, clients: Clients, *, prepared: Prepared | None = None,
-           retry: Retrier | None = None, progress: engine.Progress | None = None) -> engine.DeployResult:
+           retry: CallRetry | None = None, progress: engine.Progress | None = None) -> engine.DeployResult:
     """Create or update the whole stack; a second call changes nothing."""
     planned = plan(config, clients, prepared=prepared)
     return engine.apply(planned, clients, retry=retry, progress=progress)

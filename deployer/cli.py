@@ -21,7 +21,8 @@ from deployer.config import DeployConfig, check_endpoint
 from deployer.errors import BadOption, DeployError
 from deployer.params import parse_param
 from deployer.stack import Stack, build_stack, prepare
-from local import cli as local_cli
+from local.moto_pin import MotoVersionError
+from semaphore.local_run import cli as local_cli
 
 PROG = "deploy.py"
 _KIND_WIDTH = 17
@@ -99,10 +100,12 @@ def main(argv: list[str] | None = None, *, defaults: DeployConfig | None = None,
     out = console or Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     try:
+        if args.local:
+            _load_local_engine()  # before --out is created: a wrong moto leaves nothing behind
         _check_modes(args)
         config = config_from(args, defaults or DeployConfig())
         if args.local:
-            return _run_local(args, config, out, err)
+            return _run_local(args, config, out)
         if args.destroy:
             return _destroy(config, args, make_clients, out)
         return _deploy(config, args, make_clients, out, err)
@@ -110,6 +113,9 @@ def main(argv: list[str] | None = None, *, defaults: DeployConfig | None = None,
         for line in exc.message.splitlines():
             err.print(f"{PROG}: error: {exc.code} {line}", markup=False, soft_wrap=True)
         return exc.exit_status
+    except MotoVersionError as exc:
+        err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
+        return 2
     except BotoCoreError as exc:  # no credentials, unknown profile, endpoint unreachable
         err.print(f"{PROG}: error: DEPLOY-AWS {_one_line(exc)}", markup=False, soft_wrap=True)
         return 1
@@ -203,18 +209,18 @@ def _print_change(out: Console, change: engine.Change) -> None:
               markup=False, soft_wrap=True)
 
 
-def _run_local(args: argparse.Namespace, config: DeployConfig, out: Console, err: Console) -> int:
-    from local.moto_pin import MotoVersionError
+def _load_local_engine() -> None:
+    """Import the emulator and its shims (after the moto version check), or refuse in one line."""
+    from local.moto_pin import FIX_COMMAND
 
     try:
-        importlib.import_module("local.run")  # the emulator and its shims, after the moto version check
-    except MotoVersionError as exc:
-        err.print(f"{PROG}: error: {exc}", markup=False, soft_wrap=True)
-        return 2
+        importlib.import_module("semaphore.local_run.run")
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] == "local":
             raise
         raise BadOption(f"--local needs the local extra, which is not installed (no module "
-                        f"{exc.name.split('.')[0]!r}): "
-                        'run pip install -e ".[local]"') from None
+                        f"{exc.name.split('.')[0]!r}): run `{FIX_COMMAND}`") from None
+
+
+def _run_local(args: argparse.Namespace, config: DeployConfig, out: Console) -> int:
     return local_cli.run(args, config, out)

@@ -25,7 +25,7 @@ from deployer.machines import system_machine
 from deployer.orphans import orphans
 from deployer.resources.base import Observed, Resource
 from deployer.resources.event_rule import EventRule
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 from deployer.stack import Stack
 
 CREATE = "create"
@@ -108,10 +108,10 @@ def plan(stack: Stack, clients: Clients) -> Plan:
     return Plan(stack, tuple(changes))
 
 
-def apply(planned: Plan, clients: Clients, *, retry: Retrier | None = None,
+def apply(planned: Plan, clients: Clients, *, retry: CallRetry | None = None,
           progress: Progress | None = None) -> DeployResult:
     """Carry out ``planned``; returns the ARNs of the whole stack."""
-    retry = retry or Retrier()
+    retry = retry or CallRetry()
     for change in planned.changes:
         resource = change.resource
         try:

@@ -37,7 +37,7 @@ def is_transient(error: ClientError) -> bool:
 
 
 @dataclass(frozen=True)
-class Retrier:
+class CallRetry:
     """Calls a function again after transient errors, waiting longer each time."""
 
     delays: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)

@@ -28,6 +28,9 @@ def check_and_summarise(name: str, file_name: str, documents: Mapping[str, Mappi
 
     doc = documents[file_name]
     problems = [f.line(file_name) for f in validate(dict(doc)) if f.severity == "error"]
+    if problems:
+        # The checks and the summary's graph assume a document the schema accepts.
+        raise AnalysisFailed("; ".join(problems))
     outcomes = run_checks(checks, Subject(name, file_name, documents, declared))
     for outcome in outcomes:
         problems += outcome.error_lines(file_name)

@@ -61,12 +61,27 @@ def load_definitions(folder: Path) -> list[Workflow | DataFile]:
                 found.append(value)
     names: dict[str, Workflow | DataFile] = {}
     for item in found:
-        if item.file_name in names:
-            raise DefinitionError(f"two definitions write {item.file_name!r}")
+        if isinstance(item, DataFile):
+            _check_data_file(item)
+        earlier = names.get(item.file_name)
+        if earlier is not None:
+            raise DefinitionError(f"two definitions write {item.file_name!r}; rename one of them",
+                                  site=item.site, other=earlier.site)
         names[item.file_name] = item
     if not found:
         raise DefinitionError(f"no Workflow found in {str(folder)!r}")
     return found
+
+
+def _check_data_file(item: DataFile) -> None:
+    from dsl.errors import InvalidField
+    from dsl.fields import static_json_problem
+
+    problem = static_json_problem(item.document)
+    if not isinstance(item.document, dict) or problem is not None:
+        found = problem or f"a {type(item.document).__name__}, not a JSON object"
+        raise InvalidField(f"DataFile {item.file_name!r} holds {found}; it must be plain JSON",
+                           site=item.site)
 
 
 def _import(path: Path) -> Any:
@@ -142,14 +157,16 @@ def compile_all(items: list[Workflow | DataFile], definitions: Path) -> list[Out
 
 
 def stale_files(definitions: Path, generated: Path) -> list[str]:
-    """Names of files in ``generated`` that are missing or differ from what the build writes.
+    """Names of files in ``generated`` that are missing, differ from what the build writes, or
+    were written by an earlier build for a definition that no longer exists.
 
     Fast when the build stamp shows nothing changed; otherwise the whole build
     runs in memory (writing nothing) and every file is compared byte for byte.
     """
     if stamp.is_current(definitions, generated, extra=_check_sources()):
         return []
-    return _differing_files(definitions, generated)
+    stale, orphans = _compare(definitions, generated)
+    return stale + orphans
 
 
 def _check_sources() -> tuple[Path, ...]:
@@ -166,21 +183,41 @@ def _check_sources() -> tuple[Path, ...]:
     return tuple(folder for folder in folders if folder is not None)
 
 
-def _differing_files(definitions: Path, generated: Path) -> list[str]:
+def _compare(definitions: Path, generated: Path) -> tuple[list[str], list[str]]:
+    """(files missing or differing, orphan files) of ``generated`` against a build in memory."""
     outputs = compile_all(load_definitions(definitions), definitions)
-    return [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+    stale = [o.file_name for o in outputs if _read(generated / o.file_name) != o.text]
+    return stale, orphan_files([o.file_name for o in outputs], generated)
+
+
+def orphan_files(outputs: list[str], generated: Path) -> list[str]:
+    """Files an earlier build wrote in ``generated`` that today's build no longer writes.
+
+    Only files the build stamp records are considered: a file the build never
+    wrote is not the build's to remove.
+    """
+    current = set(outputs)
+    return [name for name in stamp.recorded_outputs(generated)
+            if name not in current and (generated / name).is_file()]
 
 
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
 def main(argv: list[str]) -> int:
     """Entry point of ``python -m dsl build``."""
-    parser = argparse.ArgumentParser(prog="python -m dsl build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dsl build",
+        description="Compile every workflow in the definitions folder into the output folder (ASL JSON, "
+                    "a review summary per workflow, and the build stamp), after validating and verifying "
+                    "them all.",
+        epilog="Exit status: 0 written or up to date; 1 --check found stale, missing or orphan files, or "
+               "a workflow has validation/verification findings; 2 a definition cannot be loaded or "
+               "compiled, or bad arguments.")
     parser.add_argument("--definitions", type=Path, default=Path("definitions"),
                         help="folder of definition modules (default: definitions)")
     parser.add_argument("--out", type=Path, default=Path("generated"),
@@ -188,38 +225,78 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or missing file")
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        sys.stderr.write(f"python -m dsl build: error: {args.out}: is not a folder; --out names the "
+                         "folder the generated files go to\n")
+        return 2
     if args.check and stamp.is_current(args.definitions, args.out, extra=_check_sources()):
         sys.stdout.write(f"build --check: {args.out} is up to date\n")
         return 0
     from dsl.analysis import AnalysisFailed
     from dsl.errors import DslError
-    from dsl.jsontext import write_atomic
 
     try:
         if args.check:
             return _check(args.definitions, args.out)
-        outputs = compile_all(load_definitions(args.definitions), args.definitions)
+        outputs = _compile_reporting_warnings(args.definitions)
+        _write_outputs(outputs, args.out)
     except DslError as exc:
-        sys.stderr.write(f"build: error: {exc}\n")
+        sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 2
     except AnalysisFailed as exc:
-        sys.stderr.write(f"build: {exc}\n")
+        sys.stderr.write(f"python -m dsl build: error: {exc}\n")
         return 1
-    for output in outputs:
-        changed = _read(args.out / output.file_name) != output.text
-        if changed:
-            write_atomic(args.out / output.file_name, output.text)
-        sys.stdout.write(f"{'written' if changed else 'unchanged'}: {args.out / output.file_name}\n")
+    except OSError as exc:
+        sys.stderr.write(f"python -m dsl build: error: {exc.filename or args.out}: cannot write: "
+                         f"{exc.strerror}\n")
+        return 2
     return 0
+
+
+def _write_outputs(outputs: list[Output], out: Path) -> None:
+    """Write each changed file atomically, remove orphans, the stamp last; print what was done."""
+    from dsl.jsontext import write_atomic
+
+    orphans = orphan_files([o.file_name for o in outputs], out)
+    for output in outputs:
+        if output.file_name == stamp.STAMP:
+            # The stamp last, once the files it no longer records are gone.
+            for name in orphans:
+                (out / name).unlink()
+                sys.stdout.write(f"removed: {out / name} (its definition no longer exists)\n")
+        changed = _read(out / output.file_name) != output.text
+        if changed:
+            write_atomic(out / output.file_name, output.text)
+        sys.stdout.write(f"{'written' if changed else 'unchanged'}: {out / output.file_name}\n")
+
+
+def _compile_reporting_warnings(definitions: Path) -> list[Output]:
+    """compile_all, printing each DSL warning as one line (the author's file:line first)."""
+    import warnings
+
+    from dsl.errors import UnassignedVariableWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnassignedVariableWarning)
+        outputs = compile_all(load_definitions(definitions), definitions)
+    for warning in caught:
+        if issubclass(warning.category, UnassignedVariableWarning):
+            sys.stderr.write(f"python -m dsl build: warning: {warning.filename}:{warning.lineno}: "
+                             f"{warning.message}\n")
+        else:  # not the DSL's: shown as Python would have shown it
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+    return outputs
 
 
 def _check(definitions: Path, out: Path) -> int:
     # main() already found the stamp out of date: compare the real bytes.
-    stale = _differing_files(definitions, out)
+    stale, orphans = _compare(definitions, out)
     for name in stale:
         state = "missing" if _read(out / name) is None else "stale"
         sys.stdout.write(f"{state}: {out / name}\n")
-    if stale:
+    for name in orphans:
+        sys.stdout.write(f"orphan: {out / name} (no definition writes it any more)\n")
+    if stale or orphans:
         sys.stdout.write("build --check: generated files are out of date; run `python -m dsl build`\n")
         return 1
     sys.stdout.write(f"build --check: {out} is up to date\n")

@@ -20,9 +20,11 @@ from dsl.errors import (
     MissingPart,
     NameTooLong,
     QueryLanguageMismatch,
+    UnassignedVariableWarning,
     UnknownTransition,
     UnreachableState,
 )
+from dsl.fields import static_json_problem
 from dsl.paths import Intrinsic, P, is_path, is_reference_path
 from dsl.states import (
     TRANSITION_ORDER,
@@ -68,9 +70,24 @@ def compile_workflow(workflow: Compilable) -> dict[str, Any]:
     _put(document, "TimeoutSeconds", workflow.timeout_seconds)
     document.update(compiler.scope(workflow.start))
     compiler.check_reachability()
+    _warn_unassigned_variables(document, compiler.names)
     for state in compiler.all_states:
         state.wiring.frozen = True
     return document
+
+
+def _warn_unassigned_variables(document: dict[str, Any], states: dict[str, State]) -> None:
+    """Warn, at the reading state's Python line, about variables nothing assigns earlier."""
+    import warnings
+
+    from dsl.document import read
+    from dsl.validate.rules.variables import unassigned_reads
+
+    for asl_state, _, name in unassigned_reads(read(document)):
+        site = states[asl_state.name].site
+        warnings.warn_explicit(f"state {asl_state.name!r}: reads variable ${name}, which no Assign of "
+                               "an earlier state defines (a missing dot? $.name reads the input)",
+                               UnassignedVariableWarning, site.file, site.line)
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -146,6 +163,7 @@ class _Compiler:
             self._field(state, spec, getattr(state, attribute), out, language)
         if not transition_done and isinstance(state, _Flows):
             self._transition(state, out, implicit_end)
+        _check_static(state, out)
         return out
 
     def _field(self, state: State, spec: AslField, value: Any, out: dict[str, Any],
@@ -169,6 +187,9 @@ class _Compiler:
             if value is not ...:  # None is a real value (JSON null)
                 out[name] = value if name == "Result" else self._ref(state, name, value)
         elif name == "Branches":
+            if not value:
+                raise MissingPart("a Parallel needs at least one branch; call .branch(chain, ...)",
+                                  state=state.name, site=state.site)
             out[name] = [self.scope(start) for start in value]
         elif name == "ItemProcessor" and isinstance(state, Map):
             self._processor(state, out)
@@ -220,8 +241,9 @@ class _Compiler:
             out["End"] = True
         else:
             raise EndNextConflict("has neither Next nor End: it is reached through a Catch or a "
-                                  "Choice rule, not the main chain; add .next(state) or .end()",
-                                  state=state.name, site=state.site)
+                                  "Choice rule, not along the chain that starts its workflow, branch "
+                                  "or item processor (whose last state ends implicitly); add "
+                                  ".next(state) or .end()", state=state.name, site=state.site)
 
     def _choices(self, state: Choice, out: dict[str, Any], language: QueryLanguage) -> None:
         if not state.rules:
@@ -301,6 +323,23 @@ class _Compiler:
             raise BadPath(f"{field} {value!r} is not a reference path (expected e.g. '$.a.b' with "
                           "no wildcards or filters)", state=state.name, site=state.site)
         return str(value)
+
+
+def _check_static(state: State, out: dict[str, Any]) -> None:
+    """Refuse values the document would hold as they are but that are not plain JSON."""
+    for key, value in out.items():
+        problem = static_json_problem(value)
+        if problem is None:
+            continue
+        if key == "Result" and problem.startswith("the path"):
+            hint = ("Result is static; to build this state's output from its input, use "
+                    "parameters={...}, where P(...) values are read")
+        elif problem.startswith("the path"):
+            hint = (f"{key} is written as is, so a path there is never read; paths belong in "
+                    "parameters=, result_selector= or item_selector=")
+        else:
+            hint = f"{key} must be plain JSON"
+        raise BadPath(f"{key} holds {problem}: {hint}", state=state.name, site=state.site)
 
 
 def _comparisons(condition: Condition) -> list[Compare]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from dsl.errors import InvalidField, caller_site
 from dsl.paths import P, jsonata
 
 
@@ -31,13 +32,13 @@ class Condition(ABC):
         """The rule's ASL object, without ``Next``."""
 
     def __and__(self, other: Condition) -> And:
-        return And(tuple(_flatten(And, self)) + tuple(_flatten(And, other)))
+        return And(*_flatten(And, self), *_flatten(And, other))
 
     def __or__(self, other: Condition) -> Or:
-        return Or(tuple(_flatten(Or, self)) + tuple(_flatten(Or, other)))
+        return Or(*_flatten(Or, self), *_flatten(Or, other))
 
     def __invert__(self) -> Condition:
-        return self.conditions[0] if isinstance(self, Not) else Not((self,))
+        return self.conditions[0] if isinstance(self, Not) else Not(self)
 
     @staticmethod
     def jsonata(expression: str) -> Jsonata:
@@ -47,6 +48,19 @@ class Condition(ABC):
 
 def _flatten(kind: type[And | Or], condition: Condition) -> tuple[Condition, ...]:
     return condition.conditions if isinstance(condition, kind) else (condition,)
+
+
+def _operands(kind: str, given: tuple[Any, ...]) -> tuple[Condition, ...]:
+    """``And(a, b, ...)``'s operands; one tuple or list of conditions is accepted too."""
+    items = tuple(given[0]) if len(given) == 1 and isinstance(given[0], (tuple, list)) else given
+    for item in items:
+        if not isinstance(item, Condition):
+            raise InvalidField(f"{kind}() takes conditions such as Var('$.x') == 1, got "
+                               f"{type(item).__name__}", site=caller_site())
+    wanted = "exactly one condition" if kind == "Not" else "at least one condition"
+    if not items or (kind == "Not" and len(items) != 1):
+        raise InvalidField(f"{kind}() takes {wanted}, got {len(items)}", site=caller_site())
+    return items
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,9 @@ class And(Condition):
 
     conditions: tuple[Condition, ...]
 
+    def __init__(self, *conditions: Condition) -> None:
+        object.__setattr__(self, "conditions", _operands("And", conditions))
+
     def to_asl(self) -> dict[str, Any]:
         return {"And": [c.to_asl() for c in self.conditions]}
 
@@ -79,6 +96,9 @@ class Or(Condition):
 
     conditions: tuple[Condition, ...]
 
+    def __init__(self, *conditions: Condition) -> None:
+        object.__setattr__(self, "conditions", _operands("Or", conditions))
+
     def to_asl(self) -> dict[str, Any]:
         return {"Or": [c.to_asl() for c in self.conditions]}
 
@@ -89,6 +109,9 @@ class Not(Condition):
     """The negation of its one condition."""
 
     conditions: tuple[Condition]
+
+    def __init__(self, *condition: Condition) -> None:
+        object.__setattr__(self, "conditions", _operands("Not", condition))
 
     def to_asl(self) -> dict[str, Any]:
         return {"Not": self.conditions[0].to_asl()}
@@ -107,6 +130,13 @@ class Jsonata(Condition):
 
 
 def _family(value: object) -> str:
+    if value is None:
+        raise InvalidField("a comparison with None is not a JSON null test; use Var(...).is_null() "
+                           "(or .is_null(False) for != None)", site=caller_site())
+    if isinstance(value, (Var, P)):
+        raise InvalidField(f"to compare with another path {str(getattr(value, 'path', value))!r} use "
+                           "the *_path methods, e.g. Var('$.a').numeric_equals_path('$.b')",
+                           site=caller_site())
     if isinstance(value, bool):
         return "Boolean"
     if isinstance(value, (int, float)):
@@ -115,13 +145,15 @@ def _family(value: object) -> str:
         return "Timestamp"
     if isinstance(value, str):
         return "String"
-    raise TypeError(f"cannot compare with {type(value).__name__}; use str, int, float, bool or datetime")
+    raise InvalidField(f"cannot compare with a {type(value).__name__}; use str, int, float, bool or "
+                       "datetime", site=caller_site())
 
 
 def _value(value: object) -> object:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware (RFC 3339 needs an offset)")
+            raise InvalidField("timestamps must be timezone-aware (RFC 3339 needs an offset)",
+                               site=caller_site())
         return value.isoformat().replace("+00:00", "Z")
     return value
 
@@ -141,14 +173,14 @@ class Var:
     def _infer(self, suffix: str, value: object) -> Compare:
         family = _family(value)
         if family == "Boolean" and suffix != "Equals":
-            raise TypeError("booleans support only == and !=")
+            raise InvalidField("booleans support only == and !=", site=caller_site())
         return self._op(family + suffix, _value(value))
 
     def __eq__(self, value: object) -> Compare:  # type: ignore[override]
         return self._infer("Equals", value)
 
     def __ne__(self, value: object) -> Condition:  # type: ignore[override]
-        return Not((self._infer("Equals", value),))
+        return Not(self._infer("Equals", value))
 
     def __lt__(self, value: object) -> Compare:
         return self._infer("LessThan", value)

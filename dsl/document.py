@@ -38,8 +38,13 @@ class DocScope:
         """How messages name this scope."""
         if self.owner is None:
             return "the top level"
-        kind = "branch" if "Branches" in self.parts else "item processor"
-        return f"a {kind} of state \"{self.owner}\""
+        start = self.body.get("StartAt")
+        first = f"starting at \"{start}\"" if isinstance(start, str) else ""
+        if len(self.parts) >= 2 and self.parts[-2] == "Branches" and isinstance(self.parts[-1], int):
+            index = self.parts[-1]
+            where = f"Branches[{index}], {first}" if first else f"Branches[{index}]"
+            return f"branch {index + 1} ({where}) of state \"{self.owner}\""
+        return f"the item processor{f' ({first})' if first else ''} of state \"{self.owner}\""
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,11 @@ class MissingPart(DslError):
     """A state without a part it cannot do without: a Map's item processor, a Choice's rules."""
 
     code = "DSL014"
+
+
+class UnassignedVariableWarning(UserWarning):
+    """A state reads a variable (``$name``) that no earlier ``Assign`` defines (ASL-VAR-001).
+
+    Issued with the reading state's Python ``file:line``; ``python -m dsl build``
+    prints each as one line and still builds, since Step Functions accepts it.
+    """

@@ -59,6 +59,16 @@ def stamp_text(inputs: str, outputs: dict[str, str]) -> str:
     return json.dumps({"inputs": inputs, "outputs": files}, indent=2) + "\n"
 
 
+def recorded_outputs(out: Path) -> list[str]:
+    """The files the last build recorded writing in ``out`` (none when there is no readable stamp)."""
+    try:
+        recorded = json.loads((out / STAMP).read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return sorted(name for name in recorded if isinstance(name, str) and "/" not in name
+                  and "\\" not in name and name not in ("", ".", ".."))
+
+
 def is_current(definitions: Path, out: Path, *, extra: Iterable[Path] = ()) -> bool:
     """True when ``out`` holds exactly what a build of today's inputs writes."""
     try:

@@ -32,6 +32,7 @@ from dsl.errors import (
     WiringError,
     caller_site,
 )
+from dsl.fields import RETRY_FIELDS, STATE_FIELDS, check_field
 
 QueryLanguage = Literal["JSONPath", "JSONata"]
 Jitter = Literal["FULL", "NONE"]
@@ -115,6 +116,8 @@ class State:
             raise FrozenError(f"cannot set {key!r}: the workflow was already built; "
                               "build a new state instead", state=self.name, site=caller_site(),
                               other=self.site)
+        # Every field is checked as it is set: by the generated __init__ and by later assignments.
+        check_field(STATE_FIELDS, key, value, state=self.__dict__.get("name"))
         object.__setattr__(self, key, value)
 
     # -- wiring -----------------------------------------------------------
@@ -132,7 +135,7 @@ class State:
         """Record an edge self -> target and carry scope membership along it."""
         target.wiring.predecessors.append((self, site))
         if self.wiring.scope is not None:
-            claim(target, self.wiring.scope, site)
+            claim(target, self.wiring.scope, site, predecessor=self)
 
     def successors(self) -> list[State]:
         """States this one can transition to, in the order they are listed."""
@@ -165,30 +168,53 @@ class _Wiring:
         self.end_site: Site | None = None
         self.scope: WiringScope | None = None
         self.scope_site: Site | None = None
+        # The transition that carried the state into its scope: (predecessor, its site).
+        self.scope_edge: tuple[State, Site] | None = None
         self.predecessors: list[tuple[State, Site]] = []
         self.frozen = False
 
 
-def claim(state: State, scope: WiringScope, site: Site) -> None:
+def claim(state: State, scope: WiringScope, site: Site, *, predecessor: State | None = None) -> None:
     """Put ``state`` and everything reachable from it into ``scope``.
 
     Raises :class:`WiringError` when a reachable state already belongs to
     another scope, naming where it was placed before.
     """
-    pending = [state]
+    # Each pending state with the edge that reached it: (predecessor, the edge's site).
+    pending: list[tuple[State, State | None, Site]] = [(state, predecessor, site)]
     while pending:
-        current = pending.pop()
+        current, predecessor, edge_site = pending.pop()
         wiring = current.wiring
         if wiring.scope is scope:
             continue
         if wiring.scope is not None:
-            raise WiringError(f"is already placed in {wiring.scope.description}; it cannot also be "
-                              f"in {scope.description} (one state object belongs to one scope: "
-                              "create a second state)", state=current.name, site=site,
-                              other=wiring.scope_site)
+            raise _scope_conflict(current, predecessor, edge_site, scope)
         wiring.scope = scope
         wiring.scope_site = site
-        pending.extend(current.successors())
+        wiring.scope_edge = None if predecessor is None else (predecessor, edge_site)
+        for target in reversed(current.successors()):
+            edge = next((s for p, s in target.wiring.predecessors if p is current), site)
+            pending.append((target, current, edge))
+
+
+def _scope_conflict(state: State, predecessor: State | None, site: Site, scope: WiringScope) -> WiringError:
+    placed, placed_site, edge = state.wiring.scope, state.wiring.scope_site, state.wiring.scope_edge
+    if predecessor is not None:  # a transition from ``scope`` reaches a state placed elsewhere
+        return _crossing(predecessor, state, site, scope, placed, placed_site)
+    if edge is not None:  # ``state`` starts ``scope``, but a transition already carried it elsewhere
+        return _crossing(edge[0], state, edge[1], placed, scope, site)
+    return WiringError(f"is already placed in {placed}; it cannot also be in {scope} (one state "
+                       "object belongs to one scope: create a second state)", state=state.name,
+                       site=site, other=placed_site)
+
+
+def _crossing(source: State, target: State, site: Site, source_scope: WiringScope | None,
+              target_scope: WiringScope | None, other: Site | None) -> WiringError:
+    return WiringError(f"the transition from {source.name!r} to {target.name!r} crosses from "
+                       f"{source_scope} into {target_scope}. A transition cannot leave its branch "
+                       f"or item processor: end {source.name!r}'s branch there and continue after "
+                       f"the Parallel or Map (parallel >> next_state), or keep {target.name!r} in "
+                       "one branch", state=source.name, site=site, other=other)
 
 
 class Chain:
@@ -338,6 +364,9 @@ class _Recovers(State):
         self._check_mutable()
         site = caller_site()
         names = _error_list(self, errors, self.retriers, "Retry", site)
+        for key, value in (("interval", interval), ("max_attempts", max_attempts), ("backoff", backoff),
+                           ("max_delay", max_delay), ("jitter", jitter)):
+            check_field(RETRY_FIELDS, key, value, state=self.name, site=site)
         self.retriers.append(Retrier(names, interval, max_attempts, backoff, max_delay, jitter, site))
         return self
 
@@ -347,6 +376,7 @@ class _Recovers(State):
         self._check_mutable()
         site = caller_site()
         names = _error_list(self, errors, self.catchers, "Catch", site)
+        check_field(STATE_FIELDS, "assign", assign, state=self.name, site=site)
         target = Chain.of(handler).start
         self.catchers.append(Catcher(names, target, result_path, output, assign, site))
         self._link(target, site)
@@ -397,6 +427,10 @@ class Task(_Results, _Recovers, _Flows):
         super().__post_init__()
         if not isinstance(self.resource, str) or not self.resource:
             raise InvalidField("a Task needs resource=<ARN>", state=self.name, site=self.site)
+        timeout, heartbeat = self.timeout_seconds, self.heartbeat_seconds
+        if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+            raise InvalidField(f"heartbeat_seconds must be below timeout_seconds ({timeout}), got {heartbeat}",
+                               state=self.name, site=self.site)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -441,6 +475,7 @@ class Choice(_InputOutput):
         if not isinstance(condition, Condition):
             raise InvalidField(f"when() needs a Condition (e.g. Var('$.x') == 1), got "
                                f"{type(condition).__name__}", state=self.name, site=caller_site())
+        check_field(STATE_FIELDS, "assign", assign, state=self.name, site=caller_site())
         start = Chain.of(target).start
         self.rules.append(ChoiceRule(condition, start, assign, output))
         self._link(start, caller_site())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from dsl.errors import InvalidField, caller_site
+from dsl.errors import InvalidField, Site, caller_site
+from dsl.fields import WORKFLOW_FIELDS, check_field
 from dsl.states import Chain, QueryLanguage, State, WiringScope, claim
 
 MachineType = Literal["STANDARD", "EXPRESS"]
@@ -32,6 +33,10 @@ class Workflow:
         if not name or "/" in name or name.startswith("."):
             raise InvalidField(f"workflow name {name!r} must be a plain file stem, e.g. 'my-flow'",
                                site=self.site)
+        for key, value in (("comment", comment), ("query_language", query_language),
+                           ("timeout_seconds", timeout_seconds), ("version", version)):
+            check_field(WORKFLOW_FIELDS, key, value, state=None, site=self.site,
+                        owner=f"workflow {name!r}: ")
         self.name = name
         self.start = Chain.of(start).start
         self.comment = comment
@@ -75,3 +80,4 @@ class DataFile:
 
     file_name: str
     document: dict[str, Any]
+    site: Site = field(default_factory=caller_site, compare=False, repr=False)

@@ -12,6 +12,8 @@ import os
 import warnings
 from importlib import metadata
 
+from dsl.errors import CodedError
+
 PINNED_MOTO_VERSION = "5.2.6"
 """The version the shims were written and measured against (pyproject.toml pins the same)."""
 
@@ -21,10 +23,13 @@ OVERRIDE_ENV = "SFN_DSL_ANY_MOTO"
 FIX_COMMAND = "pip install -r requirements.lock && pip install --no-deps -e ."
 
 
-class MotoVersionError(Exception):
-    """moto is missing or is not the pinned version (code ``LOCAL-MOTO``)."""
+class MotoVersionError(CodedError):
+    """moto is missing or is not the pinned version (code ``LOCAL-MOTO``); its text starts with the code."""
 
     code = "LOCAL-MOTO"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, text=f"{self.code} {message}")
 
 
 class MotoVersionWarning(UserWarning):
@@ -49,11 +54,12 @@ def check_moto_version(installed: str | None = None) -> None:
         return
     if found is None:
         raise MotoVersionError(
-            f"{MotoVersionError.code} moto is not installed; the local engine needs moto "
+            f"moto is not installed; the local engine needs moto "
             f"{PINNED_MOTO_VERSION} (the [local] extra): run `{FIX_COMMAND}`")
-    message = (f"{MotoVersionError.code} moto {found} is installed; the local engine needs moto "
+    message = (f"moto {found} is installed; the local engine needs moto "
                f"{PINNED_MOTO_VERSION} (its shims patch moto internals): run `{FIX_COMMAND}`")
     if os.environ.get(OVERRIDE_ENV) == "1":
-        warnings.warn(f"{message} ({OVERRIDE_ENV}=1: running anyway)", MotoVersionWarning, stacklevel=2)
+        warnings.warn(f"{MotoVersionError.code} {message} ({OVERRIDE_ENV}=1: running anyway)", MotoVersionWarning,
+                      stacklevel=2)
         return
     raise MotoVersionError(message)

@@ -39,6 +39,7 @@ from local.shims import (
     stop_interrupts_tasks,
     stop_wins,
     string_output,
+    task_timeouts,
     task_token_per_attempt,
 )
 from local.shims._patch import Undo
@@ -99,6 +100,8 @@ FIDELITY: tuple[Patch, ...] = (
     _fidelity(redrive, "context_timestamps", "string_output"),
     _fidelity(jsonata_errors, "jsonata_python"),
     _fidelity(starting_executions),
+    # Wraps the _from_error methods those two replaced.
+    _fidelity(task_timeouts, "lambda_unknown_error", "runtime_errors"),
 )
 """The fidelity shims, in install order."""
 

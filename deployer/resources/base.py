@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,11 @@ class Resource(ABC):
         """The resource as it exists, or None if it does not (or is being deleted)."""
 
     @abstractmethod
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         """Create the resource with every desired field and the tags."""
 
     @abstractmethod
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         """Bring ``fields`` to their desired values, and nothing else."""
 
     @abstractmethod

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "ResourceNotFoundException"
 _RULE_FIELDS = ("pattern", "schedule", "state", "description")
@@ -39,12 +39,12 @@ class EventRule(Resource):
         }
         return Observed(state, {t["Key"]: t["Value"] for t in tags})
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         clients.events.put_rule(Name=self.name, Tags=[{"Key": k, "Value": v} for k, v in self.tags.items()],
                                 **self._rule())
         clients.events.put_targets(Rule=self.name, Targets=self._targets())
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         if any(f in fields for f in _RULE_FIELDS):
             clients.events.put_rule(Name=self.name, **self._rule())
         if "targets" in fields:

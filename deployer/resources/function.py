@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from deployer.clients import Clients
 from deployer.package import Package
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "ResourceNotFoundException"
 _WAIT = {"Delay": 2, "MaxAttempts": 150}
@@ -47,13 +47,13 @@ class Function(Resource):
         }
         return Observed(state, dict(found.get("Tags", {})))
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         assert self.package is not None
         retry.call(clients.lambda_.create_function, FunctionName=self.name, Code={"ZipFile": self.package.data},
                    Tags=self.tags, Publish=False, **self._configuration())
         clients.lambda_.get_waiter("function_active_v2").wait(FunctionName=self.name, WaiterConfig=_WAIT)
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         self._wait_updated(clients)
         if "code" in fields:
             assert self.package is not None

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from deployer.catalog import SEMAPHORE
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on, error_code
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 from semaphore.pattern import Semaphore
 
 _MISSING_TABLE = "ResourceNotFoundException"
@@ -59,7 +59,7 @@ class LockItem(Resource):
         return Observed({"limit": int(limit) if limit is not None else None, "layout": layout},
                         {t["Key"]: t["Value"] for t in tags})
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         item = self.semaphore.lock_item(self.desired["limit"])
         item[self.semaphore.key_attribute] = {"S": self.lock_name}
         try:
@@ -72,7 +72,7 @@ class LockItem(Resource):
             # Created meanwhile (by a running execution, say): keep what it holds.
             self.update(clients, retry, ("limit", "layout"))
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         # One write whatever differs: the limit, and each attribute of the layout only if it is
         # missing (if_not_exists keeps holders and waiters). Should the item have vanished since
         # the plan, this writes it whole again.

@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "ResourceNotFoundException"
 
@@ -24,11 +24,11 @@ class LogGroup(Resource):
         tags = clients.logs.list_tags_for_resource(resourceArn=self.arn).get("tags", {})
         return Observed({"retention": found.get("retentionInDays")}, dict(tags))
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         clients.logs.create_log_group(logGroupName=self.name, tags=self.tags)
         clients.logs.put_retention_policy(logGroupName=self.name, retentionInDays=self.desired["retention"])
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         clients.logs.put_retention_policy(logGroupName=self.name, retentionInDays=self.desired["retention"])
 
     def delete(self, clients: Clients) -> None:

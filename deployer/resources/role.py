@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "NoSuchEntity"
 
@@ -34,14 +34,14 @@ class Role(Resource):
         state = {"trust": _document(role["AssumeRolePolicyDocument"]), "policies": policies, "managed": managed}
         return Observed(state, tags)
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         clients.iam.create_role(RoleName=self.name, AssumeRolePolicyDocument=json.dumps(self.desired["trust"]),
                                 Description=f"{self.name}: least privilege, written by deploy.py",
                                 Tags=[{"Key": k, "Value": v} for k, v in self.tags.items()])
         for name, document in self.desired["policies"].items():
             clients.iam.put_role_policy(RoleName=self.name, PolicyName=name, PolicyDocument=json.dumps(document))
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         observed = self.read(clients)
         assert observed is not None
         if "trust" in fields:

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "StateMachineDoesNotExist"
 # desired field -> UpdateStateMachine parameter
@@ -41,12 +41,12 @@ class StateMachine(Resource):
         }
         return Observed(state, {t["key"]: t["value"] for t in tags})
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         retry.call(clients.sfn.create_state_machine, name=self.name, type=self.desired["type"],
                    tags=[{"key": k, "value": v} for k, v in self.tags.items()],
                    **self._parameters(tuple(_UPDATABLE)))
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         retry.call(clients.sfn.update_state_machine, stateMachineArn=self.arn,
                    **self._parameters(tuple(f for f in fields if f in _UPDATABLE)))
 

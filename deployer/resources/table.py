@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from deployer.clients import Clients
 from deployer.resources.base import Observed, Resource, absent_on
-from deployer.retry import Retrier
+from deployer.retry import CallRetry
 
 _MISSING = "ResourceNotFoundException"
 _WAIT = {"Delay": 2, "MaxAttempts": 150}
@@ -37,14 +37,14 @@ class Table(Resource):
         }
         return Observed(state, {t["Key"]: t["Value"] for t in tags})
 
-    def create(self, clients: Clients, retry: Retrier) -> None:
+    def create(self, clients: Clients, retry: CallRetry) -> None:
         clients.dynamodb.create_table(TableName=self.name, BillingMode=self.desired["billing"],
                                       KeySchema=self.desired["keys"],
                                       AttributeDefinitions=self.desired["attributes"],
                                       Tags=[{"Key": k, "Value": v} for k, v in self.tags.items()])
         self._wait_active(clients)
 
-    def update(self, clients: Clients, retry: Retrier, fields: tuple[str, ...]) -> None:
+    def update(self, clients: Clients, retry: CallRetry, fields: tuple[str, ...]) -> None:
         if "billing" in fields:
             self._wait_active(clients)
             clients.dynamodb.update_table(TableName=self.name, BillingMode=self.desired["billing"])

@@ -13,7 +13,7 @@ _INTEGRATION = re.compile(r"^arn:[a-z-]+:states:::(?P<rest>.+)$")
 
 
 @dataclass(frozen=True)
-class Call:
+class IntegrationCall:
     """What a Task's Resource calls: ``sdk`` for ``aws-sdk:SERVICE:action``, else an optimized integration."""
 
     sdk: bool
@@ -27,10 +27,10 @@ class Call:
         return f"{'aws-sdk:' if self.sdk else ''}{self.service}:{self.api}"
 
 
-def parse(resource: str) -> Call | None:
+def parse(resource: str) -> IntegrationCall | None:
     """The integration ``resource`` calls; None for anything else (a Lambda or activity ARN, a typo).
 
-    A malformed aws-sdk Resource (no action) gives a Call with an empty ``api``.
+    A malformed aws-sdk Resource (no action) gives an IntegrationCall with an empty ``api``.
     """
     match = _INTEGRATION.match(resource)
     if match is None:
@@ -41,4 +41,4 @@ def parse(resource: str) -> Call | None:
         rest = rest[len("aws-sdk:"):]
     service, _, call = rest.partition(":")
     api, _, pattern = call.partition(".")
-    return Call(sdk, service, api, pattern)
+    return IntegrationCall(sdk, service, api, pattern)

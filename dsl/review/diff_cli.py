@@ -31,25 +31,25 @@ def main(argv: list[str]) -> int:
     """Print the Markdown diff; exit 1 when the workflows differ, 0 when not, 2 on bad input."""
     parser = argparse.ArgumentParser(
         prog="python -m dsl diff",
-        description="Semantic diff of two ASL files (states added, removed, renamed, changed) as Markdown. "
-                    "Exit status: 0 same, 1 different, 2 unreadable input.")
+        description="Semantic diff of two ASL files (states added, removed, renamed, changed) as Markdown.",
+        epilog="Exit status: 0 same, 1 different, 2 unreadable input or bad arguments.")
     parser.add_argument("old", help="old version: FILE, - (stdin) or git:REV:PATH")
     parser.add_argument("new", help="new version: FILE, - (stdin) or git:REV:PATH")
     parser.add_argument("-o", "--output", help="also write the Markdown to this file (atomically)")
     args = parser.parse_args(argv)
     if args.old == "-" and args.new == "-":
-        sys.stderr.write("dsl diff: error: only one side can be read from standard input\n")
+        sys.stderr.write("python -m dsl diff: error: only one side can be read from standard input\n")
         return 2
     try:
         old = read_side(args.old)
         new = read_side(args.new)
     except InputError as exc:
-        sys.stderr.write(f"dsl diff: error: {exc}\n")
+        sys.stderr.write(f"python -m dsl diff: error: {exc}\n")
         return 2
     diff = diff_documents(old, new)
     text = render_diff(diff, old_label=args.old, new_label=args.new)
     sys.stdout.write(text)
-    if args.output and not write_report("dsl diff", args.output, text):
+    if args.output and not write_report("python -m dsl diff", args.output, text):
         return 2
     return 0 if diff.empty else 1
 

@@ -70,7 +70,8 @@ def expand(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
     """
     for path in paths:
         if path != "-" and Path(path).is_dir():
-            found = sorted(str(item) for item in Path(path).rglob(PATTERN) if item.is_file())
+            # Anything but a folder: a FIFO or a device named *.asl.json is refused by load(), not skipped.
+            found = sorted(str(item) for item in Path(path).rglob(PATTERN) if not item.is_dir())
             yield from ((name, None) for name in found)
             if not found:
                 yield path, f"folder holds no {PATTERN} files"

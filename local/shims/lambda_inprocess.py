@@ -85,6 +85,8 @@ class InProcessLambdaRuntime:
     """Runs deployed Python handlers inside this process and records every invocation."""
 
     extra_environment: dict[str, str] = field(default_factory=dict)
+    # Handlers registered by name (dsl.testing), used instead of the function's code archive.
+    handlers: dict[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
     invocations: list[Invocation] = field(default_factory=list)
     on_start: list[Callable[[Invocation], None]] = field(default_factory=list)
     _modules: dict[str, ModuleType] = field(default_factory=dict, repr=False)
@@ -112,6 +114,9 @@ class InProcessLambdaRuntime:
         return undo
 
     def _handler(self, function: Any) -> Any:
+        registered = self.handlers.get(function.function_name)
+        if registered is not None:
+            return registered
         code: bytes = function.code_bytes
         digest = hashlib.sha256(code).hexdigest()[:16]
         module_path, _, attr = str(function.handler).rpartition(".")

@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dsl verify",
         description="Prove that every acquired DynamoDB-semaphore lock is released or cleaned up.",
-        epilog=f"Rules: {rules}. Exit 0: verified; 1: a rule is violated; 2: unreadable input.")
+        epilog=f"Rules: {rules}. Exit status: 0 verified; 1 a rule is violated; 2 unreadable input or bad "
+               "arguments.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="ASL files, or folders of *.asl.json files")
     parser.add_argument("--cleanup", metavar="FILE",
                         help="the cleanup workflow (default: <stem>-cleanfromincomplete.asl.json beside each "
@@ -65,25 +66,30 @@ def _files(paths: list[str]) -> list[str]:
 def main(argv: list[str]) -> int:
     """Run the verifier; returns the exit code."""
     args = _parser().parse_args(argv)
-    unreadable = False
+    # Inputs that could not be read or followed; like validate, reported in the output, counted.
+    unreadable: list[str] = []
     cache: dict[str, Mapping[str, Any]] = {}
 
     def read(path: str) -> Mapping[str, Any] | None:
-        nonlocal unreadable
         if path not in cache:
             try:
                 cache[path] = load(path)
             except AslLoadError as exc:
-                sys.stderr.write(f"{exc.source}: {AslLoadError.code} {exc.message}\n")
-                unreadable = True
+                if args.format == "text":
+                    sys.stdout.write(f"{exc.source}: {AslLoadError.code} {exc.message}\n")
+                if path not in unreadable:
+                    unreadable.append(path)
                 return None
         return cache[path]
 
-    given = {name: read(path) for name, path in (("cleanup", args.cleanup), ("rule", args.rule),
-                                                  ("reconciler", args.reconciler), ("schedule", args.schedule))
-             if path}
-    if any(doc is None for doc in given.values()):
-        return 2
+    for option, path in (("--cleanup", args.cleanup), ("--rule", args.rule),
+                         ("--reconciler", args.reconciler), ("--schedule", args.schedule)):
+        if path:
+            try:
+                cache[path] = load(path)
+            except AslLoadError as exc:  # a bad option, not a finding: the usage-error convention
+                sys.stderr.write(f"python -m dsl verify: error: {option} {exc.source}: {exc.message}\n")
+                return 2
     files = _files(args.paths)
     reported: list[_Reported] = []
     for file in files:
@@ -103,8 +109,9 @@ def main(argv: list[str]) -> int:
                               reconciler=read(reconciler_path) if reconciler_path else None,
                               schedule=read(schedule_path) if schedule_path else None)
         except GraphError as exc:
-            sys.stderr.write(f"{file}:{exc.pointer or '/'}: {GraphError.code} {exc.message}\n")
-            unreadable = True
+            if args.format == "text":
+                sys.stdout.write(f"{file}:{exc.pointer or '/'}: {GraphError.code} {exc.message}\n")
+            unreadable.append(file)
             continue
         where = {"": file, "cleanup": cleanup_path or file, "rule": rule_path or file,
                  "reconciler": reconciler_path or file}
@@ -113,16 +120,33 @@ def main(argv: list[str]) -> int:
             entry = _Reported(where[item.document], item)
             if entry not in reported:  # a cleanup verified as a PATH and as a machine's cleanup
                 reported.append(entry)
-    errors = sum(1 for r in reported if r.finding.severity == "error")
-    warnings = len(reported) - errors
-    if args.format == "json":
-        sys.stdout.write(dumps({"files": files, "errors": errors, "warnings": warnings,
-                                "findings": [{"file": r.file, **r.finding.as_dict()} for r in reported]}))
-    else:
+    if args.format == "text":
         for r in reported:
             sys.stdout.write(f"{r.finding.line(r.file)} [{r.finding.severity}]\n" if r.finding.severity != "error"
                              else r.finding.line(r.file) + "\n")
-        sys.stderr.write(f"verify: {len(files)} file(s), {errors} error(s), {warnings} warning(s)\n")
+    errors = _summary(args.format, files, unreadable, reported)
     if unreadable:
         return 2
     return 1 if errors else 0
+
+
+def _summary(fmt: str, files: list[str], unreadable: list[str], reported: list[_Reported]) -> int:
+    """Print the summary (on standard output, as validate does); returns the error count."""
+    errors = sum(1 for r in reported if r.finding.severity == "error")
+    warnings = len(reported) - errors
+    if fmt == "json":
+        sys.stdout.write(dumps({"files": files, "unreadable": unreadable, "errors": errors,
+                                "warnings": warnings,
+                                "findings": [{"file": r.file, **r.finding.as_dict()} for r in reported]}))
+        return errors
+    failing = {r.file for r in reported if r.finding.severity == "error"}
+    verified = sum(1 for f in files if f not in unreadable and f not in failing)
+    invalid = sum(1 for f in files if f not in unreadable and f in failing)
+    sys.stdout.write(f"{_count(len(files), 'file')} checked: {verified} verified, {invalid} with errors, "
+                     f"{len(unreadable)} unreadable; {_count(errors, 'error')}, "
+                     f"{_count(warnings, 'warning')}\n")
+    return errors
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -92,8 +92,8 @@ def test_an_endpoint_that_is_not_an_aws_api(body: bytes, not_aws: tuple[str, lis
 
 @pytest.fixture
 def local_run_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    import local.run
-    monkeypatch.setattr(local.run, "run_local", no_local_run)
+    import semaphore.local_run.run
+    monkeypatch.setattr(semaphore.local_run.run, "run_local", no_local_run)
 
 
 @pytest.mark.parametrize("executions", ["0", "-3"])
@@ -135,12 +135,12 @@ def test_local_run_options_out_of_range(argv: list[str], expected: str, make_con
 def test_the_local_run_without_its_extra_names_it(monkeypatch: pytest.MonkeyPatch, make_config: Any,
                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # As after `pip install -e .` without [local]: moto cannot be imported, nor the local run that needs it.
-    for name in [n for n in sys.modules if n == "moto" or n.startswith("moto.")] + ["local.run"]:
+    for name in [n for n in sys.modules if n == "moto" or n.startswith("moto.")] + ["semaphore.local_run.run"]:
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(sys, "meta_path", [NoMoto(), *sys.meta_path])
     line = refuse(["--local", "--out", str(tmp_path / "out")], make_config(), capsys)
     assert line == ("deploy.py: error: DEPLOY-OPTION --local needs the local extra, which is not installed "
-                    "(no module 'moto'): run pip install -e \".[local]\"")
+                    "(no module 'moto'): run `pip install -r requirements.lock && pip install --no-deps -e .`")
 
 
 @pytest.mark.parametrize("argv, expected", [

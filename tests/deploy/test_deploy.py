@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from deployer import Clients, DeployFailure, Retrier, deploy, destroy, engine, plan
+from deployer import Clients, DeployFailure, CallRetry, deploy, destroy, engine, plan
 from deployer.resources.function import Function
 from deployer.stack import build_stack, prepare
 
@@ -355,9 +355,9 @@ def test_role_propagation_delay_is_retried(clients: Clients, make_config: Any) -
     def sleep(seconds: float) -> None:  # the role becomes visible during the second wait
         waits.append(seconds)
         if len(waits) == 2:
-            role.create(clients, Retrier())
+            role.create(clients, CallRetry())
 
-    function.create(clients, Retrier(sleep=sleep))
+    function.create(clients, CallRetry(sleep=sleep))
 
     assert waits == [1.0, 2.0]
     assert clients.lambda_.get_function(FunctionName="CC-LambdaDoWorkFunction")["Configuration"]["State"] == "Active"
@@ -368,7 +368,7 @@ def test_a_role_that_never_appears_fails_after_the_last_retry(clients: Clients, 
     function = build_stack(config, ACCOUNT, prepare(config)).get("function:worker")
     waits: list[float] = []
     with pytest.raises(Exception, match="cannot be assumed"):
-        function.create(clients, Retrier(delays=(1.0, 2.0, 4.0), sleep=waits.append))
+        function.create(clients, CallRetry(delays=(1.0, 2.0, 4.0), sleep=waits.append))
     assert waits == [1.0, 2.0, 4.0]
 
 

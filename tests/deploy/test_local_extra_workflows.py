@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
-from local.report import RunSettings
-from local.run import Injections, LocalRun, StackOptions, run_local
+from semaphore.local_run.report import RunSettings
+from semaphore.local_run.run import Injections, LocalRun, StackOptions, run_local
 
 from .conftest import copy_generated
 from .test_workflows import ORDER_FLOW, add

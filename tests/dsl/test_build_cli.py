@@ -78,3 +78,35 @@ def test_a_definition_that_raises_names_its_line(project: Path) -> None:
     (project / "definitions" / "typo.py").write_text("from dsl import Pass\nX = Pass('A', nope=1)\n")
     result = _run("--out", str(project / "generated"), cwd=project)
     assert result.returncode == 2 and "typo.py:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_removes_the_files_of_a_deleted_definition_and_check_names_them(project: Path) -> None:
+    from dsl.build import stale_files
+
+    out = project / "generated"
+    (project / "definitions" / "extra.py").write_text(
+        "from dsl import Pass, Workflow\nEXTRA = Workflow('extra-flow', Pass('A'))\n")
+    assert _run("--out", str(out), cwd=project).returncode == 0
+    assert (out / "extra-flow.asl.json").is_file() and (out / "extra-flow.md").is_file()
+    (out / "notes.txt").write_text("not the build's\n")
+    (project / "definitions" / "extra.py").unlink()
+    check = _run("--out", str(out), "--check", cwd=project)
+    assert check.returncode == 1, check.stdout
+    assert "orphan: " in check.stdout and "extra-flow.asl.json" in check.stdout
+    assert "extra-flow.md" in check.stdout and "notes.txt" not in check.stdout
+    assert set(stale_files(project / "definitions", out)) >= {"extra-flow.asl.json", "extra-flow.md"}
+    build = _run("--out", str(out), cwd=project)
+    assert "removed: " in build.stdout, build.stdout
+    assert not (out / "extra-flow.asl.json").exists() and not (out / "extra-flow.md").exists()
+    assert (out / "notes.txt").exists()
+    assert _run("--out", str(out), "--check", cwd=project).returncode == 0
+
+
+def test_an_unusable_out_folder_is_one_line_exit_2(project: Path) -> None:
+    a_file = project / "not-a-folder"
+    a_file.write_text("x\n")
+    for out, named in ((a_file, a_file), (Path("/proc/no-such-dir/generated"), Path("/proc/no-such-dir"))):
+        result = _run("--out", str(out), cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"python -m dsl build: error: {named}"), result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr

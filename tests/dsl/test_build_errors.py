@@ -57,3 +57,31 @@ def test_invalid_field_values_are_reported() -> None:
     assert caught.value.code == "DSL012" and "exactly one" in str(caught.value)
     with pytest.raises(DslError):
         Task("T", resource="")
+
+
+@pytest.mark.parametrize("case", ["cross_branch_next", "cross_branch_next_before_branch"])
+def test_a_next_into_another_branch_says_what_to_do(case: str) -> None:
+    with pytest.raises(DslError) as caught:
+        load_definitions(FIXTURES / case)
+    text = str(caught.value)
+    assert "from 'A' to 'B' crosses from branch 1 of Parallel 'Fan Out' into branch 2" in text, text
+    assert "continue after the Parallel" in text and "create a second state" not in text
+
+
+def test_two_definitions_of_one_file_name_both_sites(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from dsl import Pass, Workflow\n\nA = Workflow('same', Pass('A'))\n")
+    (tmp_path / "b.py").write_text("from dsl import DataFile\nB = DataFile('same.asl.json', {})\n")
+    with pytest.raises(DslError) as caught:
+        load_definitions(tmp_path)
+    text = str(caught.value)
+    assert caught.value.code == "DSL013" and "two definitions write 'same.asl.json'" in text
+    assert f"{tmp_path.name}/b.py:2" in text and f"{tmp_path.name}/a.py:3" in text, text
+
+
+def test_a_data_file_must_be_plain_json(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from dsl import DataFile, Pass, Workflow\n"
+                                   "W = Workflow('w', Pass('A'))\n"
+                                   "RULE = DataFile('rule.json', {'Limit': float('inf')})\n")
+    with pytest.raises(DslError) as caught:
+        load_definitions(tmp_path)
+    assert "a.py:3" in str(caught.value) and "inf, which is not JSON" in str(caught.value)

@@ -114,7 +114,7 @@ def test_python_operators_pick_the_family_and_combine() -> None:
     assert (Var("$.s") != "y").to_asl() == {"Not": {"Variable": "$.s", "StringEquals": "y"}}
     assert Var("$.s").matches("log-*.txt").to_asl() == {"Variable": "$.s",
                                                         "StringMatches": "log-*.txt"}
-    with pytest.raises(TypeError):
+    with pytest.raises(DslError):
         _ = Var("$.b") < True
 
 
@@ -234,3 +234,12 @@ def test_package_exports_every_public_name_lazily() -> None:
         assert getattr(dsl, name) is not None
     with pytest.raises(AttributeError):
         _ = dsl.NoSuchName  # type: ignore[attr-defined]
+
+
+def test_branch_and_item_processor_chains_end_implicitly() -> None:
+    # docs/dsl.md (DSL004): not only the workflow's chain, every scope's chain ends implicitly.
+
+    flow = Workflow("w", Parallel("P").branch(Pass("A") >> Pass("B")) >> Map("M").iterate(Pass("X") >> Pass("Y")))
+    doc = flow.to_asl()
+    assert doc["States"]["P"]["Branches"][0]["States"]["B"] == {"Type": "Pass", "End": True}
+    assert doc["States"]["M"]["ItemProcessor"]["States"]["Y"] == {"Type": "Pass", "End": True}

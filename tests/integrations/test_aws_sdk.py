@@ -250,11 +250,11 @@ def test_optimized_error_names_come_from_the_model() -> None:
 
 
 def test_resource_parsing_is_one_function() -> None:
-    from dsl.integrations.resource import Call, parse
+    from dsl.integrations.resource import IntegrationCall, parse
 
-    assert parse("arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken") == Call(True, "s3", "getObject",
+    assert parse("arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken") == IntegrationCall(True, "s3", "getObject",
                                                                                    "waitForTaskToken")
-    assert parse("arn:aws-cn:states:::states:startExecution.sync:2") == Call(False, "states", "startExecution",
+    assert parse("arn:aws-cn:states:::states:startExecution.sync:2") == IntegrationCall(False, "states", "startExecution",
                                                                              "sync:2")
     assert parse("arn:aws:lambda:us-east-1:123456789012:function:f") is None
 

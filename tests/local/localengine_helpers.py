@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from local.report import Report
 from local.server import LocalServer
+from semaphore.local_run.report import Report
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/local-test"
 

@@ -27,9 +27,9 @@ from rich.console import Console
 from deployer.config import REPO_ROOT
 from local.dynamodb_gateway import DynamoFault
 from local.eventbridge import EventFaults
-from local.report import Report, RunSettings
-from local.run import Injections, LocalRun, StackOptions, run_local
-from local.stops import StopRule
+from semaphore.local_run.report import Report, RunSettings
+from semaphore.local_run.run import Injections, LocalRun, StackOptions, run_local
+from semaphore.local_run.stops import StopRule
 
 EXECUTIONS, LIMIT, WORK = 9, 3, 0.2
 GENERATED = REPO_ROOT / "generated"

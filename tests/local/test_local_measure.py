@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from local import measure
 from local.dynamodb_gateway import HoldInterval
-from local.report import RunRecord, RunSettings, build_report
 from local.shims.lambda_inprocess import Invocation
-from local.timeline import render_svg
+from semaphore.local_run import measure
+from semaphore.local_run.report import RunRecord, RunSettings, build_report
+from semaphore.local_run.timeline import render_svg
 
 A = "arn:aws:states:us-east-1:123456789012:execution:sem:a"
 B = "arn:aws:states:us-east-1:123456789012:execution:sem:b"

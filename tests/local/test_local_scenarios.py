@@ -20,9 +20,9 @@ from rich.console import Console
 
 from deployer.config import REPO_ROOT
 from local.dynamodb_gateway import DynamoFault
-from local.report import Report, RunSettings
-from local.run import Injections, StackOptions, run_local
-from local.stops import StopRule
+from semaphore.local_run.report import Report, RunSettings
+from semaphore.local_run.run import Injections, StackOptions, run_local
+from semaphore.local_run.stops import StopRule
 
 EXECUTIONS, LIMIT, WORK = 20, 3, 0.2
 SEMAPHORE = REPO_ROOT / "generated" / "dynamodb-semaphore.asl.json"

@@ -61,7 +61,7 @@ def test_graph_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.C
     assert graph_cli.main([str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith(f"dsl graph: error: {path}") and message in captured.err
+    assert captured.err.startswith(f"python -m dsl graph: error: {path}") and message in captured.err
     assert captured.err.count("\n") == 1
 
 
@@ -93,7 +93,7 @@ def test_diff_bad_input_exit_2(semaphore_file: Path, tmp_path: Path, capsys: pyt
     assert diff_cli.main([str(semaphore_file), str(bad)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
-    assert captured.err.startswith(f"dsl diff: error: {bad}") and message in captured.err
+    assert captured.err.startswith(f"python -m dsl diff: error: {bad}") and message in captured.err
     assert diff_cli.main([str(tmp_path / "missing.json"), str(semaphore_file)]) == 2
     assert "missing.json: no such file" in capsys.readouterr().err
 

@@ -127,7 +127,13 @@ def bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
         "number": (b"42", "top level is a JSON number"),
         "truncated": (b'{\n  "StartAt": "A",\n  "States": {', "invalid JSON at line 3 column"),
         "trailing": (b'{"StartAt": "A"} x', "invalid JSON at line 1 column 18"),
-        "deep": (b"[" * 10_000 + b"]" * 10_000, "nested too deeply"),
+        # Deeper than any recursion limit: importing jsonata raises it to 10,000 for the process.
+        "deep": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        "nan": (b'{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": NaN, "End": true}}}',
+                "NaN (Python's json writes it"),
+        "infinity": (b'{"Comment": [Infinity]}', "Infinity ("),
+        "minus infinity": (b'{"Comment": -Infinity}', "-Infinity ("),
+        "huge number": (b'{"Comment": 1e999}', "1e999, too large for a double"),
     }
     found = {name: ((tmp / f"{name}.asl.json"), text) for name, (_, text) in cases.items()}
     for name, (data, _) in cases.items():
@@ -179,3 +185,40 @@ def test_subprocess_deep_but_parsable_document(tmp_path: Path) -> None:
     result = run_cli(str(path))
     assert result.returncode == 1, result.stderr
     assert "ASL-PATH-001" in result.stdout and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes on this OS")
+def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.asl.json"
+    os.mkfifo(fifo)
+    # Opening the FIFO would block forever without a writer: the timeout is the regression check.
+    result = subprocess.run([sys.executable, "-m", "dsl", "validate", str(fifo), "/dev/zero"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{fifo}: ASL-LOAD is a FIFO (named pipe); expected a regular ASL JSON file"
+    assert lines[1] == "/dev/zero: ASL-LOAD is a character device; expected a regular ASL JSON file"
+    assert lines[2].startswith("2 files checked: 0 valid, 0 invalid, 2 unreadable")
+
+
+def test_oversized_standard_input_does_not_claim_a_size_it_did_not_read() -> None:
+    result = run_cli("-", stdin=b" " * (3 * 1024 * 1024))
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == (
+        "<stdin>: ASL-LOAD input is over 2,097,152 bytes; an ASL definition is at most 1 MiB (AWS limit)")
+
+
+def test_a_fifo_inside_a_folder_is_reported_not_skipped(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this OS")
+    write(tmp_path / "good.asl.json", machine({"A": passing()}))
+    os.mkfifo(tmp_path / "pipe.asl.json")
+    result = subprocess.run([sys.executable, "-m", "dsl", "validate", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'pipe.asl.json'}: ASL-LOAD is a FIFO" in result.stdout
+    assert "2 files checked: 1 valid, 0 invalid, 1 unreadable" in result.stdout

@@ -62,7 +62,16 @@ def test_unknown_states_error_is_only_a_warning() -> None:
 def test_a_transition_out_of_a_branch_names_both_scopes() -> None:
     bad = RULE_CASES["ASL-REF-002"][1][0]
     message = next(item.message for item in validate(bad) if item.rule == "ASL-REF-002")
-    assert "the top level" in message and 'branch of state "P"' in message
+    assert "the top level" in message and 'branch 1 (Branches[0], starting at' in message
+
+
+def test_a_transition_between_branches_says_which_branches() -> None:
+    branch = lambda name, nxt: {"StartAt": name, "States": {name: {"Type": "Pass", **nxt}}}
+    document = {"StartAt": "Fan Out", "States": {"Fan Out": {"Type": "Parallel", "End": True, "Branches": [
+        branch("A", {"Next": "B"}), branch("B", {"End": True})]}}}
+    message = next(item.message for item in validate(document) if item.rule == "ASL-REF-002")
+    assert ('is in branch 2 (Branches[1], starting at "B") of state "Fan Out", not in branch 1 '
+            '(Branches[0], starting at "A") of state "Fan Out"') in message
 
 
 def test_findings_are_sorted_and_unique() -> None:

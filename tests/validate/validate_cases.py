@@ -195,6 +195,24 @@ RULE_CASES: dict[str, list[tuple[Doc, Doc, str]]] = {
                     "/States/A/Output"),
                    (jsonata({"A": passing(Output="{% $states.input.a + %}")}),
                     jsonata({"A": passing(Output="{% $states.input.a + 1 %}")}), "/States/A/Output")],
+    "ASL-VAR-001": [
+        (machine({"A": passing(Parameters={"id.$": "$order.id"})}),
+         machine({"A": passing(Parameters={"id.$": "$.order.id"})}), "/States/A/Parameters/id.$"),
+        (machine({"A": passing(Assign={"n.$": "$.n"}, Parameters={"n.$": "$n"})}),
+         machine({"A": passing(Assign={"n.$": "$.n"}, Next="B"), "B": passing(Parameters={"n.$": "$n"})}),
+         "/States/A/Parameters/n.$"),
+        # A branch's Assign is not visible after the Parallel; an outer Assign is visible inside.
+        (machine({"P": {"Type": "Parallel", "Next": "B", "Branches": [
+            {"StartAt": "In", "States": {"In": passing(Assign={"inner.$": "$.a"})}}]},
+                  "B": passing(Parameters={"i.$": "$inner"})}),
+         machine({"O": passing(Assign={"outer.$": "$.a"}, Next="P"), "P": {"Type": "Parallel", "End": True,
+                  "Branches": [{"StartAt": "In", "States": {
+                      "In": passing(Parameters={"o.$": "States.Format('{} $x', $outer)"})}}]}}),
+         "/States/B/Parameters/i.$"),
+        (jsonata({"A": passing(Output="{% $count($items) %}")}),
+         jsonata({"A": passing(Output="{% ($items := [1]; $count($map($items, $string)) + $states.input.n) %}")}),
+         "/States/A/Output"),
+    ],
     "ASL-TIME-001": [(machine({"A": task(TimeoutSeconds=60, HeartbeatSeconds=60)}),
                       machine({"A": task(TimeoutSeconds=60, HeartbeatSeconds=30)}), "/States/A/HeartbeatSeconds")],
     "ASL-TIME-002": [(machine({"W": {"Type": "Wait", "Timestamp": "2024-02-30T00:00:00Z", "End": True}}),

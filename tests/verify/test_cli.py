@@ -33,12 +33,12 @@ def test_a_verified_folder_exits_zero_and_warnings_are_marked(folder: Path, caps
     assert main([str(folder)]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert all(line.endswith("[warning]") for line in lines)
+    assert all(line.endswith("[warning]") for line in lines[:-1])
     # the work has no redrive guard and no TimeoutSeconds, and the cleanup has no Retry
     assert lines[0].startswith(str(folder / "dynamodb-semaphore.asl.json") + ":/States/Work: LOCK-REDRIVE ")
     assert lines[1].startswith(str(folder / "dynamodb-semaphore.asl.json") + ":/States/Work: LOCK-WORK-BOUND ")
     assert lines[2].startswith(str(folder / CLEANUP_NAME) + ":/States/Clean: LOCK-CLEANUP-FAIL ")
-    assert "verify: 2 file(s), 0 error(s), 3 warning(s)" in captured.err
+    assert lines[-1] == "2 files checked: 2 verified, 0 with errors, 0 unreadable; 0 errors, 3 warnings"
 
 
 def test_a_violation_exits_one_and_json_lists_it(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,17 +93,19 @@ def test_unreadable_input_exits_two(tmp_path: Path, capsys: pytest.CaptureFixtur
     bad = tmp_path / "bad.asl.json"
     bad.write_bytes(content)
     assert main([str(bad)]) == 2
-    err = capsys.readouterr().err
-    assert f"{bad}: ASL-LOAD" in err and words in err
+    out = capsys.readouterr().out
+    assert f"{bad}: ASL-LOAD" in out and words in out
+    # Counted, and the summary on standard output as validate's is (issue 23, item 16).
+    assert out.splitlines()[-1] == "1 file checked: 0 verified, 0 with errors, 1 unreadable; 0 errors, 0 warnings"
 
 
 def test_unfollowable_structure_and_missing_options_exit_two(tmp_path: Path, folder: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     broken = _write(tmp_path / "broken.asl.json", {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}})
     assert main([str(broken)]) == 2
-    assert f"{broken}:/States/A/Next: GRAPH transition to 'B'" in capsys.readouterr().err
+    assert f"{broken}:/States/A/Next: GRAPH transition to 'B'" in capsys.readouterr().out
     assert main([str(folder / "dynamodb-semaphore.asl.json"), "--rule", str(tmp_path / "missing.json")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "python -m dsl verify: error: --rule " in capsys.readouterr().err
 
 
 def test_python_dash_m_dsl_verify_reads_stdin(folder: Path) -> None:

@@ -38,4 +38,4 @@ def test_every_acquire_path_has_a_release_or_a_cleanup(repo: Path) -> None:
 
 def test_cli_on_generated_exits_zero(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(repo / "generated")]) == 0
-    assert "0 error(s)" in capsys.readouterr().err
+    assert "0 with errors, 0 unreadable; 0 errors" in capsys.readouterr().out

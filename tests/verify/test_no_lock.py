@@ -40,7 +40,7 @@ def test_verify_cli_passes_the_inventory_workflow() -> None:
     done = subprocess.run([sys.executable, "-m", "dsl", "verify", str(INVENTORY)], check=False, cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "0 error(s)" in done.stderr + done.stdout
+    assert "1 verified, 0 with errors, 0 unreadable; 0 errors" in done.stdout
 
 
 def test_no_lock_check_and_no_lock_wording_for_the_inventory_workflow() -> None:

@@ -85,4 +85,4 @@ def test_cli_on_a_copy_of_the_sample_folder(sample: Sample, request: pytest.Fixt
     assert any(line.endswith("[warning]") and "LOCK-CLEANUP-FAIL" in line for line in out)
     assert any(line.startswith(f"{machine}:{work}: LOCK-WORK-BOUND") and line.endswith("[warning]") for line in out)
     assert any(line.startswith(f"{machine}:{work}: LOCK-REDRIVE") and line.endswith("[warning]") for line in out)
-    assert len(out) == 6
+    assert len(out) == 7 and " files checked: " in out[-1]  # six findings, then the summary

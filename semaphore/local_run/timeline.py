@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from local.dynamodb_gateway import HoldInterval
-from local.measure import WorkSpan
+from semaphore.local_run.measure import WorkSpan
 
 WIDTH = 1000
 LEFT = 60
@@ -35,7 +36,7 @@ def render_svg(per_execution: Sequence[dict[str, Any]], holds: Sequence[HoldInte
     finish = max([p["stop"] or p["start"] for p in rows] + [h.end or h.start for h in holds], default=begin)
     span = max(finish - begin, 1e-6)
     plot = WIDTH - LEFT - RIGHT
-    height = TOP + len(rows) * ROW + 30 + PANEL + 40
+    height = TOP + len(rows) * ROW + 30 + PANEL + 58
 
     def x(t: float) -> float:
         return LEFT + (t - begin) / span * plot
@@ -60,6 +61,9 @@ def render_svg(per_execution: Sequence[dict[str, Any]], holds: Sequence[HoldInte
         parts.append(f'<rect x="{x(stop) - 1:.1f}" y="{y}" width="2" height="{ROW - 1}" '
                      f'fill="{COLORS.get(row["status"], "#000")}"/>')
     panel_top = TOP + len(rows) * ROW + 30
+    rows_middle = TOP + len(rows) * ROW / 2
+    parts.append(f'<text x="14" y="{rows_middle:.1f}" text-anchor="middle" '
+                 f'transform="rotate(-90 14 {rows_middle:.1f})">executions, one row each</text>')
     parts.extend(_holder_panel(holds, begin, finish, x, panel_top, limit))
     parts.extend(_axis(begin, span, x, panel_top + PANEL + 4))
     parts.append(_legend(height - 10))
@@ -100,6 +104,10 @@ def _holder_panel(holds: Sequence[HoldInterval], begin: float, finish: float, x:
         (f'<line x1="{LEFT}" y1="{y(limit):.1f}" x2="{WIDTH - RIGHT}" y2="{y(limit):.1f}" stroke="#e63946" '
          f'stroke-dasharray="6,3" stroke-width="1.5"/>'),
         f'<text x="{LEFT - 6}" y="{y(limit) + 4:.1f}" text-anchor="end" fill="#e63946">L={limit}</text>',
+        f'<text x="{LEFT - 6}" y="{y(0) + 4:.1f}" text-anchor="end">0</text>',
+        f'<text x="{LEFT - 6}" y="{y(peak) + 4:.1f}" text-anchor="end">{peak}</text>',
+        (f'<text x="14" y="{top + PANEL / 2:.1f}" text-anchor="middle" '
+         f'transform="rotate(-90 14 {top + PANEL / 2:.1f})">slots held</text>'),
     ]
 
 
@@ -112,12 +120,27 @@ def _peak(steps: list[tuple[float, int]]) -> int:
 
 
 def _axis(begin: float, span: float, x: Any, y: float) -> list[str]:
-    ticks = 10
+    step = tick_step(span)
     parts = []
-    for i in range(ticks + 1):
-        moment = begin + span * i / ticks
-        parts.append(f'<text x="{x(moment):.1f}" y="{y + 12}" text-anchor="middle">{span * i / ticks:.1f}s</text>')
+    for i in range(int(span / step + 1e-9) + 1):
+        offset = i * step
+        label = f"{offset:g}" if step >= 1 else f"{offset:.{_decimals(step)}f}"
+        parts.append(f'<text x="{x(begin + offset):.1f}" y="{y + 12}" text-anchor="middle">{label} s</text>')
+    parts.append(f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{y + 28}" text-anchor="middle">'
+                 "seconds since the first execution started</text>")
     return parts
+
+
+def tick_step(span: float, *, most: int = 10) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving at most ``most`` intervals over ``span``."""
+    if span <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(span / most))
+    return next(float(m * power) for m in (1, 2, 5, 10) if span / (m * power) <= most)
+
+
+def _decimals(step: float) -> int:
+    return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
 def _legend(y: float) -> str:

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from deployer.config import DeployConfig
 from deployer.errors import BadOption
+from semaphore.local_run import DRIVERS
 
 TEST_MACHINE_EXECUTIONS = 100
 DEFAULT_OUT = Path("local-run")
@@ -39,7 +40,7 @@ def add_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--failure-rate", type=float, default=None,
                        help="share of worker calls that raise RandomSimulatedFailure (default: 0.1)")
     group.add_argument("--seed", type=int, default=None, help="seed of the worker's random failures")
-    group.add_argument("--driver", choices=("test-machine", "direct"), default=None,
+    group.add_argument("--driver", choices=DRIVERS, default=None,
                        help="test-machine: run the deployed test machine; direct: start the executions "
                             "directly (default: test-machine without --executions, direct with it)")
     group.add_argument("--out", type=Path, default=None, metavar="FOLDER",
@@ -66,11 +67,26 @@ def check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int:
     """Run the local system for ``config``'s prefix, lock, limit and params; 0, or 1 when a promise broke."""
-    from local.report import RunSettings
-    from local.run import LocalRunError, StackOptions, run_local
-
     out: Path = args.out or DEFAULT_OUT
     driver = args.driver or ("test-machine" if args.executions is None else "direct")
+    # Loading moto and deploying take several seconds: say what is happening meanwhile.
+    console.print("loading the local AWS emulator (moto)...", markup=False)
+    from semaphore.local_run.report import RunSettings
+    from semaphore.local_run.run import (
+        Injections,
+        LocalRun,
+        LocalRunError,
+        StackOptions,
+        run_local,
+    )
+
+    console.print("starting it on 127.0.0.1 and deploying the stack into it...", markup=False)
+
+    def deployed(_: LocalRun) -> None:
+        what = ("the test machine (it starts the executions)" if driver == "test-machine"
+                else f"{settings.requested} executions")
+        console.print(f"deployed; starting {what}, limit {settings.limit}", markup=False)
+
     settings = RunSettings(
         requested=TEST_MACHINE_EXECUTIONS if args.executions is None else args.executions, limit=config.limit,
         work_seconds=1.0 if args.work_seconds is None else args.work_seconds,
@@ -78,7 +94,8 @@ def run(args: argparse.Namespace, config: DeployConfig, console: Console) -> int
     try:
         report = run_local(settings, stack=StackOptions(prefix=config.prefix, lock_name=config.lock_name,
                                                         params=config.params, params_file=config.params_file),
-                           out_dir=out, console=console, timeout=1800.0 if args.timeout is None else args.timeout)
+                           inject=Injections(before_start=deployed), out_dir=out, console=console,
+                           timeout=1800.0 if args.timeout is None else args.timeout)
     except LocalRunError as exc:  # an option out of range, found before the emulator starts
         raise BadOption(str(exc).removeprefix(f"{LocalRunError.code} ")) from None
     console.print(f"report: {out / 'report.json'}, timeline: {out / 'timeline.svg'}", markup=False)

@@ -10,9 +10,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from local import measure
 from local.dynamodb_gateway import HoldInterval
 from local.shims.lambda_inprocess import Invocation
+from semaphore.local_run import measure
 
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -142,7 +142,7 @@ def build_report(record: RunRecord) -> Report:
         events_published=record.events_published, events_lost=record.events_lost,
         peak_holders=record.peak_holders, peak_holders_sampled=peak_sampled,
         peak_workers=peak_workers, workers_source=source,
-        leaked=list(record.holders_left), lock_item_numbers=dict(record.lock_item_numbers),
+        leaked=list(record.holders_left), lock_item_numbers=_whole_numbers(record.lock_item_numbers),
         work_outside_slot=len(outside), unaccounted=unaccounted,
         makespan=makespan, ideal_makespan=ideal,
         slot_utilization=measure.held_seconds(record.holds, begin, end) / capacity if capacity else 0.0,
@@ -154,6 +154,16 @@ def build_report(record: RunRecord) -> Report:
         never_acquired=sum(1 for p in per_execution if p["acquired"] is None),
         problems=problems, notes=list(record.notes), per_execution=per_execution,
     )
+
+
+def running_at_once_note(count: int) -> str:
+    """The note on the test machine's ``runningAtOnce.count``: how much contention there was."""
+    return f"when the test machine had started every execution, {count} of them were still running"
+
+
+def _whole_numbers(numbers: dict[str, float]) -> dict[str, float]:
+    """DynamoDB numbers as JSON shows them: a count is ``3``, not ``3.0``."""
+    return {name: int(value) if float(value).is_integer() else value for name, value in numbers.items()}
 
 
 def _problems(record: RunRecord, peak_workers: int, peak_sampled: int, outside: list[measure.WorkSpan],

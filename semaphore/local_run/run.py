@@ -3,7 +3,7 @@
 Starts the embedded moto server (state machines executing, shims installed), deploys the
 stack through the deploy tool's own API and boto3 calls (``deployer.deploy`` against the
 server's endpoint URL), starts the work, watches it with a progress bar, and returns a
-:class:`~local.report.Report`; ``local-run/report.json`` and ``local-run/timeline.svg`` are
+:class:`~semaphore.local_run.report.Report`; ``local-run/report.json`` and ``local-run/timeline.svg`` are
 written beside. Fault injection (DynamoDB errors, stopped executions, lost/duplicated/delayed
 events) and a ``during`` hook for mid-run actions serve the fault-scenario tests.
 """
@@ -29,27 +29,28 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 from moto.dynamodb.exceptions import ResourceNotFoundException
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from deployer import Clients, DeployConfig, DeployResult, catalog, deploy
 from dsl.errors import CodedError
 from dsl.jsontext import dumps, write_atomic
-from local import measure
 from local.dynamodb_gateway import DynamoFault, execution_arn_holders
 from local.eventbridge import EventFaults
-from local.report import TERMINAL, Report, RunRecord, RunSettings, build_report, render
 from local.server import LocalServer, local_server
 from local.shims import dynamodb_atomic
-from local.stops import Stopper, StopRule
-from local.timeline import render_svg
+from semaphore.local_run import DRIVERS, measure
+from semaphore.local_run.progress import progress_display
+from semaphore.local_run.report import (
+    TERMINAL,
+    Report,
+    RunRecord,
+    RunSettings,
+    build_report,
+    render,
+    running_at_once_note,
+)
+from semaphore.local_run.stops import Stopper, StopRule
+from semaphore.local_run.timeline import render_svg
 
-DRIVERS = ("direct", "test-machine")
 WORK_LOG_ENV = "WORK_LOG"
 _SAMPLE_SECONDS = 0.1
 _POLL_SECONDS = 0.25
@@ -249,8 +250,7 @@ def _test_machine_notes(sfn: Any, test_arn: str) -> list[str]:
         count = None
     if not isinstance(count, int):
         return []
-    return [(f"the test machine saw {count} executions of the semaphore machine running at once "
-             "once it had started all of them")]
+    return [running_at_once_note(count)]
 
 
 def _start(run: LocalRun, driver: str, executions: int, sfn: Any) -> str | None:
@@ -298,18 +298,15 @@ def _watch(run: LocalRun, sfn: Any, driver: str, executions: int, test_arn: str 
            limit: int, console: Console, show: bool, deadline: float,
            wait_for: Callable[[LocalRun], bool] | None) -> None:
     assert run.server.eventbridge is not None
-    columns = (TextColumn("executions"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-               TimeElapsedColumn())
     ledger = run.server.dynamodb.ledgers[run.table]
     quiet_polls = 0
-    with Progress(*columns, console=console, transient=False, disable=not show) as bar:
-        task = bar.add_task("executions", total=executions, counts="")
+    with progress_display(console, show=show, total=executions) as update:
         while time.time() < deadline:
             runs = run.server.execution_statuses(run.semaphore_arn)
             cleanups = [s for arn in _cleanup_machines(run) for s in run.server.execution_statuses(arn)]
             statuses = Counter(runs)
             ended = sum(n for s, n in statuses.items() if s in TERMINAL)
-            bar.update(task, total=max(executions, len(runs)), completed=ended, counts=(
+            update(ended, max(executions, len(runs)), (
                 f"succeeded {statuses['SUCCEEDED']}, failed {statuses['FAILED'] + statuses['TIMED_OUT']}, "
                 f"aborted {statuses['ABORTED']}, cleaned {cleanups.count('SUCCEEDED')}"
                 f", slots held {len(ledger.current)}/{limit}"))
