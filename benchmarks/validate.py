@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python benchmarks/validate.py [--corpus DIR] [--no-peers] [--runs N]
     python benchmarks/validate.py --suites ASL_VALIDATOR_CHECKOUT STATELINT_CHECKOUT
+    python benchmarks/validate.py --scan FOLDER
 
 Validates every ``*.asl.json`` in the corpus (default ``tests/validate/corpus``,
 at least 150 definitions) with our validator, in one process and through the
@@ -25,6 +26,9 @@ Two more measurements, always made:
 - ``python -m dsl validate ONE_FILE`` as one process (median of ``--runs``) on the
   corpus file with the most aws-sdk Tasks, and statelint on the same file when it
   could be installed.
+
+``--scan FOLDER`` prints every integration finding (ASL-SDK-*, ASL-INT-*) on the ASL files
+of a folder of real workflows, e.g. a checkout of aws-samples/step-functions-workflows-collection.
 
 ``--suites`` instead runs our validator on the peers' own test suites, from checkouts made
 outside the repository (``git clone https://github.com/ChristopheBougere/asl-validator``,
@@ -71,11 +75,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of *.asl.json files")
     parser.add_argument("--no-peers", action="store_true", help="time only our validator")
     parser.add_argument("--runs", type=int, default=7, help="repeats of the rule-cost and one-file timings")
+    parser.add_argument("--scan", type=Path, metavar="FOLDER", help="list integration findings on real workflows")
     parser.add_argument("--suites", nargs=2, type=Path, metavar=("ASL_VALIDATOR", "STATELINT"),
                         help="compare with the peers' test suites in these checkouts instead")
     args = parser.parse_args(argv)
     if args.suites:
         return compare_suites(*args.suites)
+    if args.scan:
+        return scan(args.scan)
     files = sorted(str(path) for path in args.corpus.rglob("*.asl.json"))
     if len(files) < 150:
         print(f"error: {args.corpus} holds {len(files)} definitions; the benchmark needs at least 150")
@@ -105,6 +112,34 @@ def main(argv: list[str]) -> int:
         faster = ours.seconds < peer.seconds
         print(f"goal (our CLI faster than asl-validator): {'met' if faster else 'NOT met'}")
     return 0 if faster and cheap else 1
+
+
+def scan(folder: Path) -> int:
+    """Every ASL-SDK/ASL-INT finding on the definitions in ``folder``, with counts by rule."""
+    sys.path.insert(0, str(ROOT))
+    import json
+    from collections import Counter
+
+    from dsl.validate import validate
+
+    counts: Counter[str] = Counter()
+    documents = sdk_tasks = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".json", ".asl")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if not isinstance(document, dict) or "States" not in document:
+            continue
+        documents += 1
+        sdk_tasks += path.read_text(encoding="utf-8").count(":::aws-sdk:")
+        for found in validate(document):
+            if found.rule.startswith(("ASL-SDK", "ASL-INT")):
+                counts[f"{found.rule} ({found.severity})"] += 1
+                print(found.line(str(path.relative_to(folder)))[:220])
+    print(f"{documents} definitions, {sdk_tasks} aws-sdk Resources; " +
+          (", ".join(f"{rule}: {n}" for rule, n in sorted(counts.items())) or "no integration finding"))
+    return 0
 
 
 def compare_suites(asl_validator_dir: Path, statelint_dir: Path) -> int:

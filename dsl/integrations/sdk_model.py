@@ -383,7 +383,11 @@ def _scalar(shape: Mapping[str, Any], kind: str, value: object,
             path: tuple[str | int, ...]) -> Iterator[ParameterProblem]:
     if kind == "string":
         if not isinstance(value, str):
-            yield _type_problem(path, kind, value)
+            # Published workflows pass objects (sfn SendTaskSuccess's Output) and numbers where the API
+            # says string; that AWS serialises them is unverified, so this is a warning, never an error.
+            yield ParameterProblem(path, "spelling", WARNING,
+                                   f"expected a string, found {_json_type(value)} (AWS may serialise it; "
+                                   "that it does is unverified)")
         elif "enum" in shape and value not in shape["enum"]:
             close = _closest(value, shape["enum"])
             hint = f"; did you mean {close!r}?" if close else ""

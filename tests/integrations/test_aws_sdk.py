@@ -98,7 +98,8 @@ MISTAKES = [
      "ASL-SDK-004", "/Parameters/TransactItems/0/Put/TableName"),
     ("wrong literal type", "sqs:receiveMessage", {"QueueUrl": "q", "MaxNumberOfMessages": "ten"},
      "ASL-SDK-005", "/Parameters/MaxNumberOfMessages"),
-    ("list for string", "s3:getObject", {"Bucket": ["b"], "Key": "k"}, "ASL-SDK-005", "/Parameters/Bucket"),
+    ("object for list", "ec2:describeInstances", {"InstanceIds": {"id": "i-1"}}, "ASL-SDK-005",
+     "/Parameters/InstanceIds"),
     ("bad enum", "polly:startSpeechSynthesisTask",
      {"OutputFormat": "mp4", "OutputS3BucketName": "b", "Text": "t", "VoiceId": "Joanna"},
      "ASL-SDK-006", "/Parameters/OutputFormat"),
@@ -265,3 +266,9 @@ def test_a_task_without_parameters_sends_its_input() -> None:
         doc = {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": resource, "End": True}}}
         assert rules(doc) == []
     assert "Parameters" not in Workflow("w", start=aws_sdk.call("Call", "s3", "getObject")).to_asl()["States"]["Call"]
+
+
+def test_a_non_string_for_a_string_member_is_only_a_warning() -> None:
+    # aws-samples' parallel-agent-early-stopping sends an object as SendTaskSuccess's Output.
+    found = validate(machine(SDK + "sfn:sendTaskSuccess", {"TaskToken.$": "$.t", "Output": {"a.$": "$.a"}}))
+    assert [(f.rule, f.severity) for f in found] == [("ASL-SDK-007", "warning")]
