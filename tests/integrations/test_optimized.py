@@ -203,3 +203,14 @@ def test_workflow_with_sdk_sns_sqs_events_builds_and_lists_its_iam(tmp_path: Pat
     assert run.returncode == 0, run.stderr
     summary = (out / "notify.md").read_text()
     assert "**Actions:** `events:PutEvents`, `s3:GetObject`, `sns:Publish`, `sqs:SendMessage`" in summary
+
+
+def test_the_registry_tables_name_every_module_and_service() -> None:
+    import importlib
+
+    for module in registry.MODULES:
+        loaded = importlib.import_module(f"dsl.integrations.{module}")
+        services = {spec.service for spec in getattr(loaded, "OPTIMIZED", ())}
+        assert services <= set(registry.SERVICES.get(module, (module,))), module
+        if hasattr(loaded, "sdk_grants"):
+            assert registry.sdk_scope(registry.SERVICES.get(module, (module,))[-1]) is loaded.sdk_grants
