@@ -17,6 +17,7 @@ from typing import Any
 
 from dsl.integrations import naming
 from dsl.paths import Intrinsic, P
+from dsl.placeholders import is_placeholder
 
 # aws-sdk service names that are not botocore's name without its dashes. Each one
 # follows naming.sfn_service_name(serviceId); tests check every entry against the model.
@@ -240,10 +241,14 @@ def _closest(word: str, options: Iterable[str]) -> str | None:
 # --- checking values against shapes ---------------------------------------------
 
 def is_dynamic(value: object) -> bool:
-    """A value computed at run time: ``P(...)``, an intrinsic, or a ``{% %}`` JSONata expression."""
+    """A value not known from the definition: ``P(...)``, an intrinsic, a ``{% %}`` JSONata expression,
+    or a whole ``${Name}`` deploy-time placeholder (it may stand for a value of any type)."""
     if isinstance(value, (P, Intrinsic)):
         return True
-    return isinstance(value, str) and value.strip().startswith("{%") and value.strip().endswith("%}")
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return (text.startswith("{%") and text.endswith("%}")) or is_placeholder(value)
 
 
 def check_parameters(svc: Service, operation: str, parameters: object, *,

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Any
 
 from dsl.document import DocState, Document
 from dsl.findings import Finding
 from dsl.integrations.resource import parse
-from dsl.placeholders import is_placeholder
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
 
@@ -72,22 +70,11 @@ def _check_task(state: DocState, service: str, action: str, pattern: str | None)
         return
     field = "Arguments" if state.jsonata else "Parameters"
     # Without the field the state's input is the request: nothing to check until run time.
-    parameters = without_placeholders(state.body[field]) if field in state.body else "{% the input %}"
+    parameters = state.body.get(field, "{% the input %}")
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
     yield from impossible_errors(state, svc.error_prefix, svc.all_error_names, complete=True)
-
-
-def without_placeholders(value: Any) -> Any:
-    """``${Name}`` deploy-time placeholders stand for values of any type: treat them as run-time values."""
-    if isinstance(value, str) and is_placeholder(value):
-        return "{% placeholder %}"
-    if isinstance(value, dict):
-        return {k: without_placeholders(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_placeholders(v) for v in value]
-    return value
 
 
 def impossible_errors(state: DocState, prefix: str, known: tuple[str, ...], *, complete: bool) -> Iterator[Finding]:

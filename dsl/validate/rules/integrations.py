@@ -12,11 +12,7 @@ from dsl.document import Document
 from dsl.findings import Finding
 from dsl.integrations.resource import parse
 from dsl.validate.catalogue import RULES
-from dsl.validate.rules.aws_sdk import (
-    UNVERIFIED,
-    impossible_errors,
-    without_placeholders,
-)
+from dsl.validate.rules.aws_sdk import UNVERIFIED, impossible_errors
 from dsl.validate.rules.base import Options, finding, quoted
 
 _DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html"
@@ -75,7 +71,7 @@ def check(machine: Document, options: Options) -> Iterator[Finding]:
                           f"documents {allowed})")
         field = "Arguments" if state.jsonata else "Parameters"
         # Without the field the state's input is the request: nothing to check until run time.
-        for problem in spec.check(without_placeholders(state.body[field]) if field in state.body else None):
+        for problem in spec.check(state.body.get(field)):
             yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                           f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
         if spec.error_prefix is not None:
