@@ -417,8 +417,10 @@ class Semaphore(LockTable):
                             comment="A stopped or timed-out owner's Lambda may still run (see the cleanup).")
         running = Choice("Owner Running?").when(Var(f"{LOCK}.status") == "RUNNING", done) \
             .when(stopped_status(f"{LOCK}.status"), grace).otherwise(release)
+        # [...] keeps one owner a list and no owner an empty list: $keys alone returns a single
+        # key as a string and nothing for an empty map (JSONata sequences), and both broke the Map.
         owners = Pass("List Owners", query_language="JSONata",
-                      output="{% $keys($states.input.lockitem.owners) %}",
+                      output="{% [$keys($states.input.lockitem.owners)] %}",
                       comment="The owner ARNs as a list (JSONata: JSONPath cannot list map keys).")
         each = Map("Check Each Owner", max_concurrency=10, result_path=None,
                    item_selector={"owner": P("$$.Map.Item.Value")},

@@ -204,16 +204,12 @@ def raise_condition_failed() -> None:
     raise TaskFailure("DynamoDB.ConditionalCheckFailedException", "The conditional request failed")
 
 
-@pytest.mark.xfail(strict=True, reason="List Owners' $keys() returns a string, not an array, for a single "
-                   "owner (JSONata singleton sequence), so the Map fails; fix: [$keys(...)] in definitions/")
 def test_reconciler_with_a_single_owner(engine: Engine) -> None:
     result = engine.run(RECONCILER, {}, mocks={"Read Lock Owners": lock_item(OWNER),
                                                "Describe Owner": described("RUNNING")})
     assert result.status == "SUCCEEDED", f"{result.error}: {result.cause}"
 
 
-@pytest.mark.xfail(strict=True, reason="List Owners' $keys() of an empty map is undefined, which fails the "
-                   "Output (States.QueryEvaluationError); fix: [$keys(...)] in definitions/")
 def test_reconciler_with_no_owner_checks_nobody(engine: Engine) -> None:
     result = engine.run(RECONCILER, {}, mocks={"Read Lock Owners": lock_item()})
     assert (result.status, result.path) == ("SUCCEEDED", ("Read Lock Owners", "List Owners", "Check Each Owner"))
