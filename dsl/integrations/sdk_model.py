@@ -322,6 +322,7 @@ class _Checker:
             name = key[:-2] if dynamic else key
             member = java.get(name)
             if member is None and name in members and not name[:1].isupper():
+                seen.add(name)  # misspelt, not missing: one finding is enough
                 yield ParameterProblem((*path, key), "name", ERROR,
                               f"{name!r} is the service's camelCase spelling; Step Functions parameters are "
                               f"PascalCase: did you mean {self.spell(name)!r}?")
@@ -335,6 +336,8 @@ class _Checker:
             if member is None:
                 close = _closest(name, java)
                 hint = f"; did you mean {close!r}?" if close else ""
+                if close:
+                    seen.add(java[close])  # misspelt, not missing: one finding is enough
                 yield ParameterProblem((*path, key), "name", ERROR,
                               f"unknown parameter {name!r}{hint} (expected one of "
                               f"{_listing(sorted(java))})")

@@ -272,3 +272,10 @@ def test_a_non_string_for_a_string_member_is_only_a_warning() -> None:
     # aws-samples' parallel-agent-early-stopping sends an object as SendTaskSuccess's Output.
     found = validate(machine(SDK + "sfn:sendTaskSuccess", {"TaskToken.$": "$.t", "Output": {"a.$": "$.a"}}))
     assert [(f.rule, f.severity) for f in found] == [("ASL-SDK-007", "warning")]
+
+
+def test_a_misspelt_required_parameter_is_one_finding_not_two() -> None:
+    assert rules(machine(SDK + "s3:getObject", {"Bucket": "b", "Kye": "k"})) == [
+        ("ASL-SDK-003", "/States/Call/Parameters/Kye")]
+    assert rules(machine(SDK + "sfn:sendTaskSuccess", {"taskToken": "t", "Output": "{}"})) == [
+        ("ASL-SDK-003", "/States/Call/Parameters/taskToken")]
