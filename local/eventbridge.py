@@ -149,6 +149,7 @@ class EventBridgeEmulator:
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
     _busy: int = 0
     _stopping: bool = False
+    _schedules_stopped: bool = False
     _thread: threading.Thread | None = field(default=None, repr=False)
     _schedule_thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -222,15 +223,26 @@ class EventBridgeEmulator:
     def run_schedules_every(self, seconds: float) -> None:
         """Fire scheduled rules every ``seconds`` (a compressed clock: AWS's minimum is one minute)."""
 
+        with self._cond:
+            self._schedules_stopped = False
+
         def loop() -> None:
             while True:
                 with self._cond:
-                    if self._cond.wait_for(lambda: self._stopping, timeout=seconds):
+                    if self._cond.wait_for(lambda: self._stopping or self._schedules_stopped, timeout=seconds):
                         return
                 self.fire_schedules()
 
         self._schedule_thread = threading.Thread(target=loop, daemon=True, name="local-eventbridge-schedule")
         self._schedule_thread.start()
+
+    def stop_schedules(self) -> None:
+        """Fire no more scheduled rules (a run that has settled stops starting reconcilers)."""
+        with self._cond:
+            self._schedules_stopped = True
+            self._cond.notify_all()
+        if self._schedule_thread is not None:
+            self._schedule_thread.join(timeout=5)
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every queued event has been delivered; False on timeout."""

@@ -1,4 +1,6 @@
-"""Typed helpers for AWS service integrations; each returns a configured :class:`~dsl.states.Task`.
+"""Service integrations: one module per service, each owning its helpers, IAM grants and error names.
 
-For any other service use ``Task(name, resource="arn:aws:states:::...")`` directly.
+``aws_sdk.call`` reaches any AWS API (checked against botocore's model); the other modules are
+the optimized integrations (``sns.publish``, ``ecs.run_task(..., sync=True)``, ...). ``registry``
+is how ``dsl.iam`` and ``dsl validate`` find them. See docs/integrations.md.
 """

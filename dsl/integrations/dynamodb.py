@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dsl.integrations.grants import Args, Grant, IamDerivationError, arn, why
+from dsl.integrations.optimized import REQUEST_RESPONSE, GrantsOf, Optimized
 from dsl.paths import Intrinsic, P
 from dsl.states import Task
 
@@ -91,3 +93,75 @@ def delete_item(name: str, *, table: str, key: dict[str, Any], condition: str | 
     parameters = request(table, {"Key": key}, names=names, values=values,
                           expressions={"ConditionExpression": condition}, options={})
     return Task(name, resource=ARN + "deleteItem", parameters=parameters, **state)
+
+
+# --- IAM -------------------------------------------------------------------------
+
+def table_arn(name: str) -> str:
+    """A table's ARN from its name (or the ARN itself)."""
+    return name if name.startswith("arn:") else arn("dynamodb", f"table/{name}")
+
+
+def table_grant(action: str, args: Args) -> Grant:
+    """``action`` on the table the Task names, or on every table when it is computed at run time."""
+    name = args.require("TableName", action)
+    if name is None:
+        return Grant((action,), (arn("dynamodb", "table/*"),),
+                     "the table is chosen at run time, so every table in the account may be used")
+    return Grant((action,), (table_arn(name),), "the Task reads or writes this table")
+
+
+def _optimized_grants(api: str) -> GrantsOf:
+    def grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
+        return (table_grant(f"dynamodb:{api[:1].upper()}{api[1:]}", args),)
+    return grants
+
+
+# DynamoDB transactions are authorised per item operation, not as a whole.
+_TRANSACT_WRITE = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem",
+                   "Delete": "dynamodb:DeleteItem", "ConditionCheck": "dynamodb:ConditionCheckItem"}
+
+
+def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ...] | None:
+    """aws-sdk:dynamodb calls: per-item actions for transactions, the table (or index) otherwise."""
+    if api in ("transactWriteItems", "transactGetItems"):
+        return _transaction_grants(api, args)
+    if api in ("batchGetItem", "batchWriteItem"):
+        tables = args.keys_of("RequestItems")
+        if tables is None:
+            return (Grant((action,), (arn("dynamodb", "table/*"),),
+                          "the batch's tables are computed at run time, so every table may be used"),)
+        return (Grant((action,), tuple(sorted(table_arn(t) for t in tables)),
+                      "the batch reads or writes these tables"),)
+    if not args.present("TableName"):
+        return None
+    grant = table_grant(action, args)
+    if not args.present("IndexName"):
+        return (grant,)
+    # A Query or Scan of an index is authorised on the index's ARN.
+    index = args.static("IndexName")
+    return (Grant(grant.actions, (f"{grant.resources[0]}/index/{index or '*'}",),
+                  why(args, "IndexName", grant.why)),)
+
+
+def _transaction_grants(api: str, args: Args) -> tuple[Grant, ...]:
+    kinds = _TRANSACT_WRITE if api == "transactWriteItems" else {"Get": "dynamodb:GetItem"}
+    items = args.items("TransactItems")
+    if items is None:
+        return (Grant(tuple(sorted(set(kinds.values()))), (arn("dynamodb", "table/*"),),
+                      "the transaction's items are computed at run time, so every table may be used"),)
+    grants = []
+    for item in items:
+        for kind, item_action in kinds.items():
+            if kind in item.raw:
+                inner = item.nested(kind)
+                if inner is None:
+                    raise IamDerivationError(f"{item.where}/{kind}", f"{kind} must be an object")
+                grants.append(table_grant(item_action, inner))
+    return tuple(grants)
+
+
+OPTIMIZED = tuple(
+    Optimized("dynamodb", api, frozenset({REQUEST_RESPONSE}), _optimized_grants(api),
+              model=("dynamodb", api), error_prefix="DynamoDB")
+    for api in ("getItem", "putItem", "updateItem", "deleteItem"))

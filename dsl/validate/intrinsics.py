@@ -170,6 +170,9 @@ def _argument_problems(call: Call) -> list[str]:
         return [f"States.Hash algorithm must be one of {', '.join(HASH_ALGORITHMS)}; got {args[1].value!r}"]
     if call.name == "States.JsonMerge" and not (args[2].kind == "literal" and args[2].value == "false"):
         return ["States.JsonMerge supports only a shallow merge: its third argument must be false"]
+    if call.name in ("States.MathAdd", "States.MathRandom") and any(arg.kind == "string" for arg in args):
+        # AWS: both functions take numbers (or paths to numbers); a quoted '-1' is a string.
+        return [f"{call.name} takes numbers or paths, not strings"]
     if call.name == "States.ArrayRange" and all(arg.kind == "number" for arg in args):
         start, end, step = (float(arg.value) for arg in args)
         if step == 0:

@@ -322,6 +322,12 @@ def _watch(run: LocalRun, sfn: Any, driver: str, executions: int, test_arn: str 
                 break
             time.sleep(_POLL_SECONDS)
     stopper.join()
+    # A schedule keeps starting reconcilers: stop it, then let the ones it started end, so that
+    # the report does not count a reconciler started after the run settled as never ended.
+    run.server.eventbridge.stop_schedules()
+    while time.time() < deadline and not all(
+            s in TERMINAL for arn in _cleanup_machines(run) for s in run.server.execution_statuses(arn)):
+        time.sleep(_POLL_SECONDS)
 
 
 def _list(sfn: Any, machine_arn: str) -> list[dict[str, Any]]:

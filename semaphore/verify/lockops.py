@@ -40,13 +40,13 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dsl.findings import pointer as make_pointer
 from dsl.graph import Graph, Node
+from dsl.integrations.resource import parse
 from semaphore.verify.expressions import (
     Arith,
     Conjunct,
@@ -67,7 +67,6 @@ from semaphore.verify.refs import canonical
 __all__ = ["RELEASING", "Item", "LockId", "LockOp", "OpKind", "Owner", "Recognition", "identified_items",
            "recognise"]
 
-_DYNAMODB = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:(?:aws-sdk:)?dynamodb:([A-Za-z]+)(?:\.waitForTaskToken)?$")
 _TOKEN_WAIT = ".waitForTaskToken"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -635,8 +634,9 @@ def recognise(graph: Graph, *, related: Iterable[LockOp] = ()) -> Recognition:
     tasks: list[tuple[Node, str]] = []
     for node in graph.states():
         if node.type == "Task" and node.resource:
-            match = _DYNAMODB.match(node.resource)
-            tasks.append((node, match.group(1) if match else ""))
+            used = parse(node.resource)  # the library's one reader of integration Resources
+            dynamodb = used is not None and used.service == "dynamodb" and used.pattern in ("", "waitForTaskToken")
+            tasks.append((node, used.api if used is not None and dynamodb else ""))
     problems: list[Problem] = []
     parsed: dict[str, tuple[list[_Write], list[tuple[Item, _Call]]]] = {}
     for node, action in tasks:

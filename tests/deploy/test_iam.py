@@ -131,7 +131,7 @@ def test_aws_sdk_integrations() -> None:
         ("Describe", ("states:DescribeExecution",), (f"arn:{P}:states:{R}:{A}:execution:*",)),
         ("Wake", ("states:SendTaskSuccess",), ("*",)),
         ("Send", ("sqs:SendMessage",), (f"arn:{P}:sqs:{REGION}:{ACCOUNT}:jobs",)),
-        ("List", ("s3:ListBucket",), ("*",)),
+        ("List", ("s3:ListBucket",), (f"arn:{P}:s3:::b",)),
     ]
 
 
@@ -160,9 +160,9 @@ def test_activities_need_nothing_and_unknown_integrations_are_refused() -> None:
     activity = f"arn:aws:states:{REGION}:{ACCOUNT}:activity:review"
     assert grants(machine(Wait=task(activity))) == []
     with pytest.raises(iam.UnsupportedIntegration, match="/States/Call/Resource: IAM002"):
-        iam.required_permissions(machine(Call=task("arn:aws:states:::http:invoke", Parameters={})))
+        iam.required_permissions(machine(Call=task("arn:aws:states:::glue:stopJobRun", Parameters={})))
     with pytest.raises(iam.UnsupportedIntegration, match="ecs:runTask"):
-        iam.required_permissions(machine(Call=task("arn:aws:states:::ecs:runTask.sync", Parameters={})))
+        iam.required_permissions(machine(Call=task("arn:aws:states:::ecs:runTask.sync:2", Parameters={})))
     with pytest.raises(iam.IamDerivationError, match="/States/Get/Parameters/TableName: IAM001 .*needs TableName"):
         iam.required_permissions(machine(Get=task("arn:aws:states:::dynamodb:getItem", Parameters={})))
 

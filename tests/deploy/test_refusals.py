@@ -164,7 +164,7 @@ def test_a_definition_over_one_mebibyte(make_config: Any, generated: Path) -> No
 def test_an_integration_without_known_iam_needs(make_config: Any, generated: Path) -> None:
     path = generated / "test-run-semaphore.asl.json"
     document = json.loads(path.read_text())
-    document["States"]["GenerateDefaultInput"] = {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+    document["States"]["GenerateDefaultInput"] = {"Type": "Task", "Resource": "arn:aws:states:::glue:stopJobRun",
                                                   "Parameters": {}, "Next": "StartInParallel"}
     path.write_text(json.dumps(document))
     with pytest.raises(InvalidDefinition, match="/States/GenerateDefaultInput/Resource: IAM002"):

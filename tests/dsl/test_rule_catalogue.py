@@ -13,7 +13,7 @@ def test_both_tools_catalogue_the_same_rule_type() -> None:
     assert all(isinstance(rule, Rule) for rule in [*VALIDATE_RULES.values(), *VERIFY_RULES.values()])
     assert VALIDATE_RULES["ASL-ERR-002"].severity == "warning"
     assert VERIFY_RULES["LOCK-RELEASE"].severity == "error"
-    assert "SCHEMA" in VALIDATE_RULES and len(VALIDATE_RULES) == 27
+    assert "SCHEMA" in VALIDATE_RULES and len(VALIDATE_RULES) == 41
 
 
 def test_validate_rules_say_where_aws_documents_them() -> None:

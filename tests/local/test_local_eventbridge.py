@@ -137,3 +137,23 @@ def test_a_scheduled_rule_fires_its_target(server: LocalServer, machines: dict[s
     finally:
         events.remove_targets(Rule="every-minute", Ids=["t"])
         events.delete_rule(Name="every-minute")
+
+
+def test_stopped_schedules_start_nothing_more(server: LocalServer, machines: dict[str, str]) -> None:
+    """A settled local run stops the schedule, so no reconciler starts after it counted the cleanups."""
+    assert server.eventbridge is not None
+    events = server.client("events")
+    sfn = server.client("stepfunctions")
+    events.put_rule(Name="often", ScheduleExpression="rate(1 minute)", State="ENABLED")
+    events.put_targets(Rule="often", Targets=[{"Id": "t", "Arn": machines["target"]}])
+    try:
+        server.eventbridge.run_schedules_every(0.05)
+        time.sleep(0.3)
+        server.eventbridge.stop_schedules()
+        stopped = len(sfn.list_executions(stateMachineArn=machines["target"])["executions"])
+        assert stopped >= 1
+        time.sleep(0.3)
+        assert len(sfn.list_executions(stateMachineArn=machines["target"])["executions"]) == stopped
+    finally:
+        events.remove_targets(Rule="often", Ids=["t"])
+        events.delete_rule(Name="often")

@@ -112,14 +112,14 @@ def test_semaphore_rows_show_parameters_retries_and_catches() -> None:
 
 
 def test_summary_of_tricky_names_and_an_unknown_integration(tricky: dict[str, Any]) -> None:
-    tricky["States"]["Done -->"] = {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun",
+    tricky["States"]["Done -->"] = {"Type": "Task", "Resource": "arn:aws:states:::glue:stopJobRun",
                                     "Parameters": {"JobName": "j"}, "End": True}
     tricky["States"]['Say "hi" [1] {x} (y)']["Result"] = {"text": "${Fn|`x`} and ${SF_Tricky}"}
     text = render_summary("tricky", tricky)
     assert "> tricky \\*names\\* \\<here\\>\n" in text
     assert "| ``#tag; `code` <b>bold</b> & \\|pipe\\| \\ end`` | top level | Wait |" in text
     assert "| `#quot; literal` | `Ünïcödé ✓ 日本語 🚀` › branch 2 › `subgraph` | Task |" in text
-    assert "The permissions could not be derived: " in text and "glue:startJobRun" in text
+    assert "The permissions could not be derived: " in text and "glue:stopJobRun" in text
     # "${Fn|`x`}" is not a placeholder name; "${SF_Tricky}" is.
     assert "| `${SF_Tricky}` | `Say \"hi\" [1] {x} (y)`: `Result.text` |\n\n" in text
     parse(re.search(r"```mermaid\n(.*?)```\n", text, re.DOTALL).group(1))  # type: ignore[union-attr]

@@ -29,6 +29,12 @@ def task(**fields: Any) -> Doc:
     return state
 
 
+def sdk(call: str, Retry: Any = None, **parameters: Any) -> Doc:
+    """A Task calling ``aws-sdk:`` + ``call`` with ``parameters``."""
+    state = task(Resource="arn:aws:states:::aws-sdk:" + call, Parameters=parameters)
+    return {**state, "Retry": Retry} if Retry else state
+
+
 def passing(**fields: Any) -> Doc:
     """A Pass state that ends the machine unless Next is given."""
     state: Doc = {"Type": "Pass", **fields}
@@ -169,7 +175,10 @@ RULE_CASES: dict[str, list[tuple[Doc, Doc, str]]] = {
                     "/States/A/Parameters/x.$"),
                    (machine({"A": passing(Parameters={"x.$": "States.UUID(1)"})}),
                     machine({"A": passing(Parameters={"x.$": "States.UUID()"})}), "/States/A/Parameters/x.$")],
-    "ASL-FN-004": [(machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a)"})}),
+    "ASL-FN-004": [
+        (machine({"A": passing(Parameters={"x.$": "States.MathAdd(1,'-1')"})}),
+         machine({"A": passing(Parameters={"x.$": "States.MathAdd(1,-1)"})}), "/States/A/Parameters/x.$"),
+        (machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a)"})}),
                     machine({"A": passing(Parameters={"x.$": "States.Format('{} {}', $.a, $.b)"})}),
                     "/States/A/Parameters/x.$"),
                    (machine({"A": passing(Parameters={"x.$": "States.Hash($.a, 'SHA-2')"})}),
@@ -226,6 +235,56 @@ RULE_CASES: dict[str, list[tuple[Doc, Doc, str]]] = {
                                                               "CSVHeaders": ["a", "b"]},
                                              "Parameters": {"Bucket": "b", "Key": "k"}}),
                      "/States/Fan Out/ItemReader/ReaderConfig")],
+    # aws-sdk Tasks, checked against botocore's models (more in tests/integrations/)
+    "ASL-SDK-001": [(machine({"A": sdk("s4:getObject", Bucket="b", Key="k")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k")}), "/States/A/Resource")],
+    "ASL-SDK-002": [(machine({"A": sdk("s3:getObjekt", Bucket="b", Key="k")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k")}), "/States/A/Resource"),
+                    (machine({"A": sdk("s3:getObject.sync", Bucket="b", Key="k")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k")}), "/States/A/Resource")],
+    "ASL-SDK-003": [(machine({"A": sdk("s3:getObject", Bucket="b", Kye="k")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k")}), "/States/A/Parameters/Kye")],
+    "ASL-SDK-004": [(machine({"A": sdk("s3:getObject", Bucket="b")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k")}), "/States/A/Parameters/Key")],
+    "ASL-SDK-005": [(machine({"A": sdk("sqs:receiveMessage", QueueUrl="q", MaxNumberOfMessages=[1])}),
+                     machine({"A": sdk("sqs:receiveMessage", QueueUrl="q", MaxNumberOfMessages=1)}),
+                     "/States/A/Parameters/MaxNumberOfMessages")],
+    "ASL-SDK-006": [(machine({"A": sdk("s3:getObject", Bucket="b", Key="k", ChecksumMode="ON")}),
+                     machine({"A": sdk("s3:getObject", Bucket="b", Key="k", ChecksumMode="ENABLED")}),
+                     "/States/A/Parameters/ChecksumMode")],
+    "ASL-SDK-007": [(machine({"A": sdk("rds:describeDBInstances", DBInstanceIdentifier="db")}),
+                     machine({"A": sdk("rds:describeDBInstances", DbInstanceIdentifier="db")}),
+                     "/States/A/Parameters/DBInstanceIdentifier")],
+    "ASL-INT-001": [(machine({"A": task(Resource="arn:aws:states:::glue:startJobRun.waitForTaskToken",
+                                        Parameters={"JobName": "j"})}),
+                     machine({"A": task(Resource="arn:aws:states:::glue:startJobRun.sync",
+                                        Parameters={"JobName": "j"})}), "/States/A/Resource")],
+    "ASL-INT-002": [(machine({"A": task(Resource="arn:aws:states:::sns:publish", Parameters={"TopicArn": "t",
+                                                                                              "Mesage": "m"})}),
+                     machine({"A": task(Resource="arn:aws:states:::sns:publish", Parameters={"TopicArn": "t",
+                                                                                              "Message": "m"})}),
+                     "/States/A/Parameters/Mesage")],
+    "ASL-INT-003": [(machine({"A": task(Resource="arn:aws:states:::sqs:sendMessage", Parameters={"QueueUrl": "q"})}),
+                     machine({"A": task(Resource="arn:aws:states:::sqs:sendMessage",
+                                        Parameters={"QueueUrl": "q", "MessageBody": "m"})}),
+                     "/States/A/Parameters/MessageBody")],
+    "ASL-INT-004": [(machine({"A": task(Resource="arn:aws:states:::events:putEvents", Parameters={"Entries": {}})}),
+                     machine({"A": task(Resource="arn:aws:states:::events:putEvents", Parameters={"Entries": []})}),
+                     "/States/A/Parameters/Entries")],
+    "ASL-INT-005": [(machine({"A": task(Resource="arn:aws:states:::ecs:runTask",
+                                        Parameters={"TaskDefinition": "td", "LaunchType": "LAMBDA"})}),
+                     machine({"A": task(Resource="arn:aws:states:::ecs:runTask",
+                                        Parameters={"TaskDefinition": "td", "LaunchType": "FARGATE"})}),
+                     "/States/A/Parameters/LaunchType")],
+    "ASL-INT-006": [(machine({"A": task(Resource="arn:aws:lambda:us-east-1:123456789012:function:f:",
+                                        Parameters={"x": 1})}),
+                     machine({"A": task(Resource="arn:aws:lambda:us-east-1:123456789012:function:f:live",
+                                        Parameters={"x": 1})}), "/States/A/Resource")],
+    "ASL-SDK-008": [(machine({"A": sdk("dynamodb:getItem", TableName="t", Key={},
+                                       Retry=[{"ErrorEquals": ["DynamoDB.ThrottlingException"]}])}),
+                     machine({"A": sdk("dynamodb:getItem", TableName="t", Key={},
+                                       Retry=[{"ErrorEquals": ["DynamoDb.ThrottlingException"]}])}),
+                     "/States/A/Retry/0/ErrorEquals/0")],
 }
 
 # Placeholders are accepted unless strict: (document, strict-mode pointer).

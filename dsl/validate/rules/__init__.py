@@ -29,12 +29,14 @@ from dsl.validate.rules import timing
 from dsl.validate.rules import map_config
 from dsl.validate.rules import placeholders
 from dsl.validate.rules import variables
+from dsl.validate.rules import aws_sdk
+from dsl.validate.rules import integrations
 # isort: on
 
 Check = Callable[[Document, Options], Iterator[Finding]]
 
 MODULES = (references, transitions, errors, paths, query_language, timing, map_config, placeholders,
-           variables)
+           variables, aws_sdk, integrations)
 CHECKS: tuple[Check, ...] = tuple(module.check for module in MODULES)
 
 __all__ = ["CHECKS", "RULES", "Check", "Options", "schema_check"]
