@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from dsl.importer.emit import Module, Refused, emit_module
@@ -25,9 +26,16 @@ def convert(source: Source) -> str:
 
     Raises :class:`Refused` when the DSL cannot write the document exactly.
     """
+    module = Module(source.document, source.workflow, source.origin, source.express)
     try:
-        text = emit_module(Module(source.document, source.workflow, source.origin, source.express))
-        check(text, source.document, express=source.express)
+        try:
+            text = emit_module(module)
+            check(text, source.document, express=source.express)
+        except Refused:
+            # The keyword-request helpers check requests against the service models, stricter
+            # than validate: write those Tasks as Task(resource=...) instead.
+            text = emit_module(replace(module, keyword_helpers=False))
+            check(text, source.document, express=source.express)
     except RecursionError:
         raise Refused(None, "States", "nested too deeply to write as one module") from None
     return text

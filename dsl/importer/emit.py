@@ -67,6 +67,7 @@ class Module:
     workflow_name: str
     origin: str
     express: bool = False
+    keyword_helpers: bool = True  # see dsl.importer.calls
 
 
 def emit_module(module: Module) -> str:
@@ -291,7 +292,7 @@ class _Scope:
         if kind == "Map":
             extra = self._processor_keywords(name, state)
         code: Code = constructor(name, state, self.emitter.values, jsonata_state=jsonata_state,
-                                 extra=extra)
+                                 extra=extra, keyword_helpers=self.emitter.module.keyword_helpers)
         if kind == "Parallel":
             branches = [self.emitter.scope(branch, f"branch {n} of {name!r}")
                         for n, branch in enumerate(self._branches(name, state), 1)]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dsl.importer.calls import CallHelper, find_call_helper
 from dsl.importer.code import CallExpr, Code, Raw, Str, literal
 from dsl.importer.conditions import Unsupported
 from dsl.importer.integrations import find_helper
-from dsl.importer.values import Values
+from dsl.importer.values import Imports, Values
 
 WIRING = frozenset({"Type", "Next", "End", "Retry", "Catch", "Choices", "Default", "Branches",
                     "ItemProcessor", "Iterator"})
@@ -77,8 +78,12 @@ class FieldError(Unsupported):
 
 
 def constructor(name: str, state: dict[str, Any], values: Values, *, jsonata_state: bool,
-                extra: tuple[tuple[str, Code], ...] = ()) -> Code:
-    """The call that builds ``state`` (without its wiring); ``extra`` keywords go after the name."""
+                extra: tuple[tuple[str, Code], ...] = (), keyword_helpers: bool = True) -> Code:
+    """The call that builds ``state`` (without its wiring); ``extra`` keywords go after the name.
+
+    ``keyword_helpers``: a Task no typed helper writes may use a keyword-request helper
+    (:mod:`dsl.importer.calls`).
+    """
     kind = state.get("Type")
     if kind not in ALLOWED:
         raise FieldError("Type", f"unknown state type {kind!r}")
@@ -96,6 +101,22 @@ def constructor(name: str, state: dict[str, Any], values: Values, *, jsonata_sta
         helper = find_helper(state["Resource"], fields.get(request_key), jsonata_state=jsonata_state,
                              own_jsonata=state.get("QueryLanguage") == "JSONata")
     keywords: list[tuple[str, Code]] = list(extra)
+    positional: list[Code] = [Str(name)]
+    func = None if helper is None else f"{helper.helper.module}.{helper.helper.function}"
+    if helper is None and kind == "Task" and keyword_helpers:
+        request_key = "Arguments" if jsonata_state else "Parameters"
+        call = _call_helper(state, fields.get(request_key), values, jsonata_state)
+        if call is not None:
+            values.imports.module(call.module)
+            func = f"{call.module}.{call.function}"
+            positional += [Str(text) for text in call.leading]
+            if call.flag is not None:
+                keywords.append((call.flag, Raw("True")))
+            for key, value in fields.pop(request_key).items():
+                dynamic = key.endswith(".$")
+                keywords.append((key.removesuffix(".$"),
+                                 _request_value(values, value, dynamic, special, jsonata_state)))
+            fields.pop("Resource")
     if helper is not None:
         values.imports.module(helper.helper.module)
         for keyword, value in helper.fixed:
@@ -109,11 +130,21 @@ def constructor(name: str, state: dict[str, Any], values: Values, *, jsonata_sta
     for key, keyword, how in _ORDER:
         if key in fields:
             keywords.append((keyword, _field(values, key, fields[key], how, special, jsonata_state)))
-    if helper is not None:
-        func = f"{helper.helper.module}.{helper.helper.function}"
-    else:
-        func = values.imports.name(kind)
-    return CallExpr(func, (Str(name),), tuple(keywords))
+    return CallExpr(func or values.imports.name(kind), tuple(positional), tuple(keywords))
+
+
+def _call_helper(state: dict[str, Any], request: Any, values: Values, jsonata_state: bool
+                 ) -> CallHelper | None:
+    """A keyword-request helper, when every ``.$`` value can be written as a path or builder."""
+    found = find_call_helper(state.get("Resource"), request, jsonata_state=jsonata_state,
+                             own_jsonata=state.get("QueryLanguage") == "JSONata")
+    if found is None:
+        return None
+    probe = Values(Imports())  # a throwaway: trying must not add imports to the module
+    for key, value in request.items():
+        if key.endswith(".$") and (jsonata_state or probe.dynamic(value) is None):
+            return None
+    return found
 
 
 def _request_value(values: Values, value: Any, dynamic: bool, special: Callable[[Any], Code | None] | None,

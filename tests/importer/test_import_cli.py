@@ -179,7 +179,8 @@ def test_a_yaml_asl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert (code, err) == (0, "")
     module = (tmp_path / "nightly_report.py").read_text(encoding="utf-8")
     assert 'NIGHTLY_REPORT = Workflow(\n    "nightly-report",' in module
-    assert '"Prefix": States.format("day={}/", P("$.day"))' in module
+    assert 'aws_sdk.call(\n    "Collect",\n    "s3",\n    "listObjectsV2",\n    Bucket="${ReportBucket}",\n' \
+        '    Prefix=States.format("day={}/", P("$.day")),' in module
 
 
 def test_an_out_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,3 +200,25 @@ def test_the_dsls_warnings_are_left_to_the_build(tmp_path: Path, capsys: pytest.
         warnings.simplefilter("always")
         code, out, err = run(capsys, str(source), "--out", str(tmp_path / "out"))
     assert (code, err, caught) == (0, "", [])
+
+
+def test_a_refused_keyword_helper_falls_back_to_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyword helpers check requests against the service model; when the module they give is
+    refused, the Task is written with Task(resource=...) and checked again."""
+    from dsl.importer.emit import Refused
+    from dsl.importer.sources import read_path
+
+    (source,) = read_path(str(FIXTURES / "nightly-report.asl.yaml"))
+    real_check = cli.check
+    calls: list[str] = []
+
+    def refuse_first(text: str, document: dict[str, object], *, express: bool = False) -> None:
+        calls.append(text)
+        if len(calls) == 1:
+            raise Refused("Collect", "Parameters", "refused for the test")
+        real_check(text, document, express=express)
+
+    monkeypatch.setattr(cli, "check", refuse_first)
+    text = cli.convert(source)
+    assert "aws_sdk.call(" in calls[0] and len(calls) == 2
+    assert 'resource="arn:aws:states:::aws-sdk:s3:listObjectsV2"' in text and "aws_sdk" not in text
