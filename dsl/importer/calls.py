@@ -76,8 +76,11 @@ def _keywords_fit(request: Any) -> bool:
 
 
 def _takes(function: Any, flag: str | None) -> bool:
-    """The helper takes ``**parameters_and_state`` (and the pattern's keyword, if any)."""
-    parameters = inspect.signature(function).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+    """The helper takes ``**parameters_and_state`` (and the pattern's keyword, if any), and needs
+    nothing but the state's name (``aws_lambda.invoke``'s ``function=`` is a typed helper's)."""
+    parameters = list(inspect.signature(function).parameters.values())
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return False
-    return flag is None or flag in parameters
+    required = [p for p in parameters[1:] if p.default is inspect.Parameter.empty
+                and p.kind is not inspect.Parameter.VAR_KEYWORD]
+    return not required and (flag is None or any(p.name == flag for p in parameters))

@@ -22,12 +22,16 @@ def load_workflow(source: str) -> Workflow:
     """Execute ``source`` as a module; its one top-level Workflow."""
     module = types.ModuleType(f"_dsl_import_check_{next(_counter)}")
     try:
-        exec(compile(source, module.__name__, "exec"), module.__dict__)  # noqa: S102 - our own output
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the build reports them (see _compiled)
+            exec(compile(source, module.__name__, "exec"), module.__dict__)  # noqa: S102 - our own output
     except DslError as exc:
         raise Refused(exc.state, "(build)", f"the DSL refuses the emitted code: {exc}") from None
     except (RecursionError, MemoryError, SyntaxError) as exc:
         raise Refused(None, "States", f"too large or deeply nested to write as one module "
                                       f"({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - a helper's own refusal (a TypeError, say): no module
+        raise Refused(None, "(build)", f"the emitted module fails: {type(exc).__name__}: {exc}") from None
     workflows = [v for v in vars(module).values() if isinstance(v, Workflow)]
     if len(workflows) != 1:
         raise Refused(None, "(module)", f"the emitted module defines {len(workflows)} workflows")

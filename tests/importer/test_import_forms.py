@@ -152,3 +152,28 @@ def test_jsonata_only_where_aws_evaluates_it() -> None:
               "End": True}}}
     text = imported(document)
     assert 'comment="{% not evaluated %}"' in text and 'output=jsonata("$states.input.a")' in text
+
+
+def test_a_request_the_typed_helper_cannot_take_is_a_task() -> None:
+    """dynamodb.update_item takes table=/key=/update=, not PascalCase keywords: a request with a
+    field it has no keyword for is written Task(resource=...), never update_item(TableName=...)."""
+    request = {"TableName": "t", "Key": {"Id": {"S": "1"}}, "UpdateExpression": "SET a = :a",
+               "ExpressionAttributeValues": {":a": {"N": "1"}}, "ReturnConsumedCapacity": "TOTAL"}
+    document = {"StartAt": "U", "States": {"U": {"Type": "Task", "End": True, "Parameters": request,
+                                                 "Resource": "arn:aws:states:::dynamodb:updateItem"}}}
+    text = imported(document)
+    assert 'u = Task(\n    "U",\n    resource="arn:aws:states:::dynamodb:updateItem",' in text
+
+
+def test_optimized_and_sdk_keyword_helpers() -> None:
+    document = {"StartAt": "Notify", "States": {
+        "Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+                   "Parameters": {"TopicArn": "arn:aws:sns:eu-west-1:1:t", "Message.$": "$.text"},
+                   "Next": "Copy"},
+        "Copy": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:copyObject",
+                 "Parameters": {"Bucket": "b", "CopySource.$": "States.Format('a/{}', $.key)", "Key": "k"},
+                 "End": True}}}
+    text = imported(document)
+    assert 'sns.publish("Notify", TopicArn="arn:aws:sns:eu-west-1:1:t", Message=P("$.text"))' in text
+    assert 'aws_sdk.call(\n    "Copy",\n    "s3",\n    "copyObject",\n' in text
+    assert 'CopySource=States.format("a/{}", P("$.key")),' in text
