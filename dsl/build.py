@@ -100,7 +100,7 @@ def _import(path: Path) -> Any:
         spec.loader.exec_module(module)
     except DslError:
         raise
-    except Exception as exc:  # a bug in a definition: say where, in one line
+    except Exception as exc:  # noqa: BLE001 - a bug in a definition: say where, in one line
         frame = _last_frame_in(traceback.extract_tb(exc.__traceback__), path)
         raise DefinitionError(f"{frame}: {type(exc).__name__}: {exc}") from None
     return module
