@@ -34,13 +34,14 @@ _SINGLE_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
 _ANY_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 # $states, and the functions JSONata and Step Functions define: a function may be named without
 # being called (``$map($xs, $string)``), so these names are never variables.
-_JSONATA_RESERVED = frozenset({"states"} | set("""
+_JSONATA_FUNCTIONS = """
     sum count max min average string substring substringBefore substringAfter lowercase uppercase
     length trim pad contains split join match replace eval base64encode base64decode
     encodeUrlComponent encodeUrl decodeUrlComponent decodeUrl number abs floor ceil round power sqrt
     random formatNumber formatBase formatInteger parseInteger boolean not exists keys lookup spread
     merge sift each error assert type sort reverse shuffle distinct zip append map filter single
-    reduce now millis fromMillis toMillis clone partition range hash uuid parse""".split()))
+    reduce now millis fromMillis toMillis clone partition range hash uuid parse"""
+_JSONATA_RESERVED = frozenset({"states", *_JSONATA_FUNCTIONS.split()})
 
 
 def check(machine: Document, options: Options) -> Iterator[Finding]:
