@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -122,7 +123,7 @@ def config(cases: dict[str, Any], responses: dict[str, Any]) -> dict[str, Any]:
     return {"StateMachines": {"Semaphore": {"TestCases": cases}}, "MockedResponses": responses}
 
 
-LOCKED = {"0": {"Return": {"Attributes": {}}}}
+LOCKED: dict[str, Any] = {"0": {"Return": {"Attributes": {}}}}
 Mocks = Callable[[Subject], Any]
 
 
