@@ -12,7 +12,7 @@ RecursionError.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,80 @@ def child_scopes(state: DocState) -> list[DocScope]:
 
 # Fields of a state that hold nested state machines, not values of the state.
 NESTED_MACHINE_FIELDS = frozenset({"Branches", "ItemProcessor", "Iterator"})
+# A Map's processor field: ItemProcessor, or the legacy Iterator.
+PROCESSOR_FIELDS = ("ItemProcessor", "Iterator")
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A place where a scope, a state or a nested state machine should be, holding something else.
+
+    ``expected`` says what: ``states`` (a scope's States is not an object), ``state`` (a state
+    is not an object), ``branches`` (a Parallel's Branches is not an array), ``branch`` (a
+    branch is not an object) or ``processor`` (a Map's processor is missing or not an object).
+    """
+
+    parts: Parts
+    expected: str
+
+
+def processor_field(body: Mapping[str, Any]) -> str:
+    """The field a Map's processor is read from: ItemProcessor, or the legacy Iterator without one."""
+    return "ItemProcessor" if "ItemProcessor" in body else "Iterator"
+
+
+def walk(doc: Mapping[str, Any]) -> Iterator[DocScope | DocState | Defect]:
+    """Every scope and state of ``doc`` in text order, and a :class:`Defect` where its shape breaks.
+
+    Text order: a scope, then its states, each Parallel or Map state followed by its own scopes
+    (so a nested state comes before the next state of its parent's scope). This is for the
+    strict readers (IAM) that refuse a malformed document at its first defect with their own
+    error; :func:`read` is the tolerant view. Here a Map's processor is read as AWS reads it
+    (:func:`processor_field`), where :func:`read` keeps both fields so validate checks both.
+    """
+    jsonata_default = doc.get("QueryLanguage") == "JSONata"
+    pending: list[Iterator[DocScope | DocState | Defect]] = [iter([DocScope((), dict(doc), None)])]
+    while pending:
+        item = next(pending[-1], None)
+        if item is None:
+            pending.pop()
+            continue
+        yield item
+        if isinstance(item, DocScope):
+            pending.append(_entries(item, jsonata_default))
+        elif isinstance(item, DocState):
+            pending.append(iter(nested(item)))
+
+
+def _entries(scope: DocScope, jsonata_default: bool) -> Iterator[DocState | Defect]:
+    states = scope.body.get("States")
+    if not isinstance(states, dict):
+        yield Defect((*scope.parts, "States"), "states")
+        return
+    for name, body in states.items():
+        parts = (*scope.parts, "States", name)
+        if not isinstance(body, dict):
+            yield Defect(parts, "state")
+            continue
+        language = body.get("QueryLanguage")
+        jsonata = language == "JSONata" or (language is None and jsonata_default)
+        yield DocState(name, parts, body, scope, jsonata)
+
+
+def nested(state: DocState) -> list[DocScope | Defect]:
+    """The scopes a Parallel (its branches) or a Map (its processor) runs, a Defect for each broken one."""
+    if state.type == "Parallel":
+        branches = state.body.get("Branches")
+        if not isinstance(branches, list):
+            return [Defect((*state.parts, "Branches"), "branches")]
+        return [DocScope(parts, branch, state.name) if isinstance(branch, dict) else Defect(parts, "branch")
+                for index, branch in enumerate(branches) for parts in [(*state.parts, "Branches", index)]]
+    if state.type == "Map":
+        key = processor_field(state.body)
+        processor = state.body.get(key)
+        parts = (*state.parts, key)
+        return [DocScope(parts, processor, state.name) if isinstance(processor, dict) else Defect(parts, "processor")]
+    return []
 
 
 def walk_values(value: Any, parts: Parts, *, skip_keys: frozenset[str] = frozenset()) -> Iterator[tuple[Parts, Any]]:

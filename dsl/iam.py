@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dsl.document import Defect, DocState, processor_field, walk
 from dsl.findings import pointer as json_pointer
 from dsl.integrations.grants import (
     ACCOUNT,
@@ -77,7 +78,7 @@ def required_permissions(doc: Mapping[str, Any]) -> list[StatePermissions]:
     module cannot scope.
     """
     language = _text(doc.get("QueryLanguage"), "JSONPath")
-    return list(_walk(doc, (), language))
+    return list(_walk(doc, language))
 
 
 def policy_document(permissions: Iterable[StatePermissions],
@@ -104,44 +105,38 @@ def policy_document(permissions: Iterable[StatePermissions],
 
 # --- walking the document -------------------------------------------------
 
-def _walk(scope: Mapping[str, Any], at: tuple[str | int, ...],
-          language: str) -> Iterator[StatePermissions]:
-    states = scope.get("States")
-    if not isinstance(states, Mapping):
-        raise IamDerivationError(json_pointer(*at, "States"), "States must be an object of states")
-    for name, state in states.items():
-        where = (*at, "States", name)
-        if not isinstance(state, Mapping):
-            raise IamDerivationError(json_pointer(*where), "a state must be an object")
-        state_language = _text(state.get("QueryLanguage"), language)
-        kind = state.get("Type")
-        if kind == "Task":
-            yield _task(name, state, where, state_language)
-        elif kind == "Parallel":
-            branches = state.get("Branches")
-            if not isinstance(branches, list):
-                raise IamDerivationError(json_pointer(*where, "Branches"), "Branches must be an array")
-            for index, branch in enumerate(branches):
-                if not isinstance(branch, Mapping):
-                    raise IamDerivationError(json_pointer(*where, "Branches", index),
-                                             "a branch must be an object with StartAt and States")
-                # Nested states default to the machine's QueryLanguage, not their parent's.
-                yield from _walk(branch, (*where, "Branches", index), language)
-        elif kind == "Map":
-            yield from _map(name, state, where, language)
+# How a shape the document reader cannot follow is refused (dsl.document.Defect.expected).
+_DEFECTS = {
+    "states": "States must be an object of states",
+    "state": "a state must be an object",
+    "branches": "Branches must be an array",
+    "branch": "a branch must be an object with StartAt and States",
+}
 
 
-def _map(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
-         language: str) -> Iterator[StatePermissions]:
+def _walk(doc: Mapping[str, Any], language: str) -> Iterator[StatePermissions]:
+    for item in walk(doc):
+        if isinstance(item, Defect):
+            field = str(item.parts[-1])
+            raise IamDerivationError(json_pointer(*item.parts), _DEFECTS.get(
+                item.expected, f"{field} must be an object with StartAt and States"))
+        if not isinstance(item, DocState):
+            continue
+        # Nested states default to the machine's QueryLanguage, not their parent's.
+        state_language = _text(item.body.get("QueryLanguage"), language)
+        if item.type == "Task":
+            yield _task(item.name, item.body, item.parts, state_language)
+        elif item.type == "Map":
+            yield from _map(item.name, item.body, item.parts)
+
+
+def _map(name: str, state: Mapping[str, Any], where: tuple[str | int, ...]) -> Iterator[StatePermissions]:
     for field in ("ItemReader", "ResultWriter"):
         if field in state:
             raise UnsupportedIntegration(json_pointer(*where, field),
                                          f"{field} (S3 access of a Distributed Map) is not supported")
-    key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
-    processor = state.get(key)
-    if not isinstance(processor, Mapping):
-        raise IamDerivationError(json_pointer(*where, key), f"{key} must be an object with StartAt and States")
-    config = processor.get("ProcessorConfig")
+    processor = state.get(processor_field(state))
+    config = processor.get("ProcessorConfig") if isinstance(processor, Mapping) else None
     if isinstance(config, Mapping) and config.get("Mode") == "DISTRIBUTED":
         # A Distributed Map runs each batch as a child execution of this very
         # state machine, so the role must start, watch and stop those.
@@ -152,7 +147,6 @@ def _map(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
                   (arn("states", f"execution:{SELF_NAME}/*"),),
                   "a Distributed Map watches and stops its child workflow executions"),
         ))
-    yield from _walk(processor, (*where, key), language)
 
 
 def _task(name: str, state: Mapping[str, Any], where: tuple[str | int, ...],
