@@ -19,6 +19,9 @@ from typing import Any
 Part = str | int
 Parts = tuple[Part, ...]
 
+# A Parallel's field of branches.
+BRANCHES = "Branches"
+
 
 @dataclass(frozen=True)
 class DocScope:
@@ -34,14 +37,21 @@ class DocScope:
         states = self.body.get("States")
         return states if isinstance(states, dict) else {}
 
+    @property
+    def branch(self) -> int | None:
+        """The index of this Parallel branch; None for the top level and for a Map's processor."""
+        if len(self.parts) >= 2 and self.parts[-2] == BRANCHES and isinstance(self.parts[-1], int):
+            return self.parts[-1]
+        return None
+
     def describe(self) -> str:
         """How messages name this scope."""
         if self.owner is None:
             return "the top level"
         start = self.body.get("StartAt")
         first = f"starting at \"{start}\"" if isinstance(start, str) else ""
-        if len(self.parts) >= 2 and self.parts[-2] == "Branches" and isinstance(self.parts[-1], int):
-            index = self.parts[-1]
+        index = self.branch
+        if index is not None:
             where = f"Branches[{index}], {first}" if first else f"Branches[{index}]"
             return f"branch {index + 1} ({where}) of state \"{self.owner}\""
         return f"the item processor{f' ({first})' if first else ''} of state \"{self.owner}\""
@@ -95,23 +105,23 @@ def read(doc: dict[str, Any]) -> Document:
 def child_scopes(state: DocState) -> list[DocScope]:
     """The nested state machines of a Parallel or Map state."""
     found: list[DocScope] = []
-    branches = state.body.get("Branches")
+    branches = state.body.get(BRANCHES)
     if state.type == "Parallel" and isinstance(branches, list):
         for index, branch in enumerate(branches):
             if isinstance(branch, dict):
-                found.append(DocScope((*state.parts, "Branches", index), branch, state.name))
+                found.append(DocScope((*state.parts, BRANCHES, index), branch, state.name))
     if state.type == "Map":
-        for key in ("ItemProcessor", "Iterator"):
+        for key in PROCESSOR_FIELDS:
             processor = state.body.get(key)
             if isinstance(processor, dict):
                 found.append(DocScope((*state.parts, key), processor, state.name))
     return found
 
 
-# Fields of a state that hold nested state machines, not values of the state.
-NESTED_MACHINE_FIELDS = frozenset({"Branches", "ItemProcessor", "Iterator"})
 # A Map's processor field: ItemProcessor, or the legacy Iterator.
 PROCESSOR_FIELDS = ("ItemProcessor", "Iterator")
+# Fields of a state that hold nested state machines, not values of the state.
+NESTED_MACHINE_FIELDS = frozenset({BRANCHES, *PROCESSOR_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -152,7 +162,7 @@ def walk(doc: Mapping[str, Any]) -> Iterator[DocScope | DocState | Defect]:
         if isinstance(item, DocScope):
             pending.append(_entries(item, jsonata_default))
         elif isinstance(item, DocState):
-            pending.append(iter(nested(item)))
+            pending.append(iter(nested(item.name, item.body, item.parts)))
 
 
 def _entries(scope: DocScope, jsonata_default: bool) -> Iterator[DocState | Defect]:
@@ -170,20 +180,33 @@ def _entries(scope: DocScope, jsonata_default: bool) -> Iterator[DocState | Defe
         yield DocState(name, parts, body, scope, jsonata)
 
 
-def nested(state: DocState) -> list[DocScope | Defect]:
-    """The scopes a Parallel (its branches) or a Map (its processor) runs, a Defect for each broken one."""
-    if state.type == "Parallel":
-        branches = state.body.get("Branches")
-        if not isinstance(branches, list):
-            return [Defect((*state.parts, "Branches"), "branches")]
-        return [DocScope(parts, branch, state.name) if isinstance(branch, dict) else Defect(parts, "branch")
-                for index, branch in enumerate(branches) for parts in [(*state.parts, "Branches", index)]]
-    if state.type == "Map":
-        key = processor_field(state.body)
-        processor = state.body.get(key)
-        parts = (*state.parts, key)
-        return [DocScope(parts, processor, state.name) if isinstance(processor, dict) else Defect(parts, "processor")]
-    return []
+def nested(name: str, body: Mapping[str, Any], parts: Parts, *, as_written: bool = False) -> list[DocScope | Defect]:
+    """The scopes the state ``name`` runs, a Defect for each broken one.
+
+    ``body`` is the state object, ``parts`` where it is. A Parallel runs its branches, a Map
+    its processor (:func:`processor_field`); other states none. ``as_written=True`` reads
+    what the state carries whatever its Type instead: its Branches when an array, and its
+    first processor object (the semantic diff compares what each side wrote, so editing a
+    state's Type must neither hide its nested states nor remove them).
+    """
+    kind = body.get("Type")
+    found: list[DocScope | Defect] = []
+    if kind == "Parallel" or (as_written and BRANCHES in body):
+        branches = body.get(BRANCHES)
+        if isinstance(branches, list):
+            found += [DocScope(where, branch, name) if isinstance(branch, dict) else Defect(where, "branch")
+                      for index, branch in enumerate(branches) for where in [(*parts, BRANCHES, index)]]
+        else:
+            found.append(Defect((*parts, BRANCHES), "branches"))
+    if as_written:
+        found += [DocScope((*parts, key), body[key], name) for key in PROCESSOR_FIELDS
+                  if isinstance(body.get(key), dict)][:1]
+    elif kind == "Map":
+        key = processor_field(body)
+        processor = body.get(key)
+        where = (*parts, key)
+        found.append(DocScope(where, processor, name) if isinstance(processor, dict) else Defect(where, "processor"))
+    return found
 
 
 def walk_values(value: Any, parts: Parts, *, skip_keys: frozenset[str] = frozenset()) -> Iterator[tuple[Parts, Any]]:

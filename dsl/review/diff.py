@@ -13,6 +13,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from dsl.document import (
+    BRANCHES,
+    NESTED_MACHINE_FIELDS,
+    PROCESSOR_FIELDS,
+    Defect,
+    nested,
+)
 from dsl.findings import pointer as json_pointer
 from dsl.graph import condition_label
 from dsl.review.errors import ReviewInputError
@@ -22,9 +29,7 @@ from dsl.review.shortform import catcher_errors, member_path, retrier_text, valu
 # Fields that name the next state: a rename of their target is not a change.
 _TARGET_FIELDS = ("Next", "Default")
 # Fields compared with their own rules rather than value by value.
-_SPECIAL_FIELDS = {"Next", "End", "Default", "Choices", "Retry", "Catch", "Branches",
-                   "Iterator", "ItemProcessor"}
-_PROCESSOR_KEYS = ("ItemProcessor", "Iterator")
+_SPECIAL_FIELDS = {"Next", "End", "Default", "Choices", "Retry", "Catch", *NESTED_MACHINE_FIELDS}
 K = TypeVar("K")
 
 
@@ -119,7 +124,7 @@ def _machine_field(key: str, old: Mapping[str, Any], new: Mapping[str, Any],
 def check_document(doc: Mapping[str, Any], pointer: tuple[str | int, ...] = ()) -> None:
     """Raise :class:`ReviewInputError` unless every scope of ``doc`` has an object of state objects."""
     for name, body in _states_of(doc, pointer).items():
-        for _, child_pointer, scope in _children(body, (*pointer, "States", name)):
+        for _, child_pointer, scope in _children(name, body, (*pointer, "States", name)):
             check_document(scope, child_pointer)
 
 
@@ -133,21 +138,16 @@ def _states_of(scope: Mapping[str, Any], where: tuple[str | int, ...]) -> dict[s
     return states
 
 
-def _children(body: Mapping[str, Any], pointer: tuple[str | int, ...]
+def _children(name: str, body: Mapping[str, Any], pointer: tuple[str | int, ...]
               ) -> list[tuple[int | None, tuple[str | int, ...], dict[str, Any]]]:
     """The nested scopes of a state: (branch number or None for Map items, pointer, scope object)."""
     found: list[tuple[int | None, tuple[str | int, ...], dict[str, Any]]] = []
-    branches = body.get("Branches")
-    if isinstance(branches, list):
-        for index, branch in enumerate(branches):
-            if not isinstance(branch, dict):
-                raise ReviewInputError(json_pointer(*pointer, "Branches", index), "expected a branch object")
-            found.append((index + 1, (*pointer, "Branches", index), branch))
-    for key in _PROCESSOR_KEYS:
-        processor = body.get(key)
-        if isinstance(processor, dict):
-            found.append((None, (*pointer, key), processor))
-            break
+    for scope in nested(name, body, pointer, as_written=True):
+        if isinstance(scope, Defect):
+            if scope.expected == "branch":
+                raise ReviewInputError(json_pointer(*scope.parts), "expected a branch object")
+            continue  # Branches not an array, or no processor: nothing nested to compare
+        found.append((None if scope.branch is None else scope.branch + 1, scope.parts, scope.body))
     return found
 
 
@@ -179,8 +179,8 @@ def _diff_scope(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
 
 def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tuple[Enclosing, ...],
                    name: str, out: _Collector) -> None:
-    old_children = {label: scope for label, _, scope in _children(old_body, ())}
-    for label, _, scope in _children(new_body, ()):
+    old_children = {label: scope for label, _, scope in _children(name, old_body, ())}
+    for label, _, scope in _children(name, new_body, ()):
         old_scope = old_children.pop(label, None)
         old_states = _states_of(old_scope, ()) if old_scope is not None else {}
         _diff_scope(old_states, _states_of(scope, ()), (*where, Enclosing(name, label)), out)
@@ -192,7 +192,7 @@ def _diff_children(old_body: dict[str, Any], new_body: dict[str, Any], where: tu
 def _refs_within(name: str, body: dict[str, Any], where: tuple[Enclosing, ...]) -> list[StateRef]:
     """A state and, for a Parallel or Map, every state nested in it (all added or removed together)."""
     refs = [_ref(name, body, where)]
-    for label, _, scope in _children(body, ()):
+    for label, _, scope in _children(name, body, ()):
         for child, inner in _states_of(scope, ()).items():
             refs += _refs_within(child, inner, (*where, Enclosing(name, label)))
     return refs
@@ -406,11 +406,11 @@ def _catcher_text(catcher: Any) -> str:
 def _nesting_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     """Changes of a Parallel's branches or a Map's processor, apart from their states."""
     changes: list[FieldChange] = []
-    old_children = {label: scope for label, _, scope in _children(old, ())}
-    new_children = {label: scope for label, _, scope in _children(new, ())}
-    processor_keys = [k for k in _PROCESSOR_KEYS if k in old or k in new]
-    if len(processor_keys) > 1 or ("Branches" in old) != ("Branches" in new):
-        for key in processor_keys + ["Branches"]:
+    old_children = {label: scope for label, _, scope in _children("", old, ())}
+    new_children = {label: scope for label, _, scope in _children("", new, ())}
+    processor_keys = [k for k in PROCESSOR_FIELDS if k in old or k in new]
+    if len(processor_keys) > 1 or (BRANCHES in old) != (BRANCHES in new):
+        for key in [*processor_keys, BRANCHES]:
             if (key in old) != (key in new):
                 changes.append(FieldChange("field", key, "present" if key in old else None,
                                       "present" if key in new else None))
