@@ -74,6 +74,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dsl.document import BRANCHES, Defect, nested
 from dsl.errors import CodedError
 
 __all__ = [
@@ -388,29 +389,27 @@ class _GraphBuilder:
     def _child_scopes(self, scope: GraphScope, name: str, node_id: str, kind: str,
                       state: Mapping[str, Any], language: str) -> list[tuple[Mapping[str, Any], GraphScope]]:
         depth = scope.depth + 1
-        if kind == "Parallel":
-            branches = state.get("Branches")
-            if not isinstance(branches, list) or not branches:
-                raise GraphError(_join(node_id, "Branches"), "expected a non-empty array of branches")
-            kids = []
-            for index, branch in enumerate(branches):
-                bid = _join(node_id, "Branches", str(index))
-                if not isinstance(branch, Mapping):
-                    raise GraphError(bid, "a branch must be an object with StartAt and States")
-                kids.append((branch, _scope_head(bid, "branch", f"{name} branch {index + 1}", node_id,
-                                                 scope.id, index, depth, None, _language(branch, language))))
-            return kids
-        if kind == "Map":
-            key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
-            body = state.get(key)
-            pid = _join(node_id, key)
-            if not isinstance(body, Mapping):
-                raise GraphError(pid, "a Map needs an ItemProcessor (or Iterator) object with StartAt and States")
-            config = body.get("ProcessorConfig")
-            mode = config.get("Mode", "INLINE") if isinstance(config, Mapping) else "INLINE"
-            return [(body, _scope_head(pid, "iteration", f"{name} items", node_id, scope.id, 0, depth,
-                                       mode if isinstance(mode, str) else "INLINE", _language(body, language)))]
-        return []
+        kids: list[tuple[Mapping[str, Any], GraphScope]] = []
+        # The reader finds the nested scopes (relative parts, joined to this state's id here).
+        found = nested(name, state, ())
+        if kind == "Parallel" and (not found or isinstance(found[0], Defect) and found[0].expected == "branches"):
+            raise GraphError(_join(node_id, BRANCHES), "expected a non-empty array of branches")
+        for child in found:
+            cid = _join(node_id, *(str(part) for part in child.parts))
+            if isinstance(child, Defect):
+                raise GraphError(cid, "a branch must be an object with StartAt and States" if kind == "Parallel"
+                                 else "a Map needs an ItemProcessor (or Iterator) object with StartAt and States")
+            if child.branch is not None:
+                kids.append((child.body, _scope_head(cid, "branch", f"{name} branch {child.branch + 1}", node_id,
+                                                     scope.id, child.branch, depth, None,
+                                                     _language(child.body, language))))
+            else:
+                config = child.body.get("ProcessorConfig")
+                mode = config.get("Mode", "INLINE") if isinstance(config, Mapping) else "INLINE"
+                kids.append((child.body, _scope_head(cid, "iteration", f"{name} items", node_id, scope.id, 0,
+                                                     depth, mode if isinstance(mode, str) else "INLINE",
+                                                     _language(child.body, language))))
+        return kids
 
     def _edges(self, node: Node, state: Mapping[str, Any], ids: Mapping[str, str], end_id: str,
                failed_id: str) -> None:
