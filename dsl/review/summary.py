@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsl.checks import Outcome
-from dsl.document import NESTED_MACHINE_FIELDS
+from dsl.document import NESTED_MACHINE_FIELDS, PROCESSOR_FIELDS
 from dsl.findings import Finding
 from dsl.graph import Graph, Node, build_graph, condition_label
 from dsl.placeholders import find_all
@@ -33,7 +33,7 @@ from dsl.review.shortform import (
 
 # Fields shown in their own columns (or as the diagram's arrows), not as key parameters.
 _NOT_PARAMETERS = frozenset({"Type", "Comment", "Next", "End", "Resource", "Retry", "Catch", "Choices",
-                             "Default", "Branches", "Iterator", "ItemProcessor"})
+                             "Default", *NESTED_MACHINE_FIELDS})
 # Long enough for a DynamoDB condition or update expression, short enough for a 100-item list.
 _VALUE_LIMIT = 160
 
@@ -176,7 +176,7 @@ def _parameters(state: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         if key not in _NOT_PARAMETERS:
             for path, leaf in leaves(value, key):
                 yield path, value_text(leaf, limit=_VALUE_LIMIT)
-    for key in ("ItemProcessor", "Iterator"):
+    for key in PROCESSOR_FIELDS:
         processor = state.get(key)
         if isinstance(processor, dict) and "ProcessorConfig" in processor:
             for path, leaf in leaves(processor["ProcessorConfig"], f"{key}.ProcessorConfig"):

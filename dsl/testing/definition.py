@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from dsl.aslfile import AslLoadError, load
+from dsl.document import DocState, walk
 from dsl.testing.errors import TestingError
 from dsl.workflow import Workflow
 
@@ -26,20 +27,9 @@ def asl_of(workflow: Workflow | Mapping[str, Any] | str | Path) -> dict[str, Any
         raise TestingError(str(error)) from error
 
 
-def scopes(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """``doc`` and every nested scope (Parallel branches, Map processors), depth first."""
-    yield doc
-    for state in doc.get("States", {}).values():
-        for branch in state.get("Branches", ()):
-            yield from scopes(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                yield from scopes(state[key])
-
-
 def states_by_name(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """Every state of ``doc`` by name, nested ones included."""
-    return {name: state for scope in scopes(doc) for name, state in scope.get("States", {}).items()}
+    """Every state of ``doc`` by name, nested ones included (a later one of the same name wins)."""
+    return {item.name: item.body for item in walk(doc) if isinstance(item, DocState)}
 
 
 def unknown_state(kind: str, name: str, known: Mapping[str, Any]) -> str:
