@@ -25,7 +25,7 @@ ALLOWED = {
     "dsl/importer/emit.py": "as dsl/importer/fields.py",
 }
 
-MAP = {"Type": "Map", "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Pass", "End": True}}},
+MAP: dict[str, Any] = {"Type": "Map", "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Pass", "End": True}}},
        "Next": "D"}
 DOC: dict[str, Any] = {"StartAt": "A", "States": {
     "A": {"Type": "Pass", "Next": "P"},
