@@ -1,12 +1,14 @@
-"""The tolerant ASL reader: every scope and state of a document with its JSON Pointer parts.
+"""The ASL reader: every scope and state of a document with its JSON Pointer parts.
 
-It reads any document, valid or not, without recursion. The validator's semantic rules work on
-this flat view: every scope (the top level, each
-Parallel branch, each Map's ItemProcessor or Iterator) and every state with its
-location and effective query language. The document may be schema-invalid, so
-nothing here assumes a field has the right type; it only skips what it cannot use.
-Walking uses explicit stacks, so a deeply nested document cannot raise
-RecursionError.
+This is the one module that knows where nested state machines live (each Parallel branch,
+each Map's ItemProcessor or Iterator). It reads any document, valid or not, without recursion.
+:func:`read` is the tolerant flat view the validator's semantic rules work on: every scope and
+every state with its location and effective query language, skipping what it cannot use.
+:func:`walk` gives the same in text order with a :class:`Defect` wherever the shape breaks, for
+strict readers (IAM) that refuse with their own errors; :func:`nested` gives the scopes one
+state runs (the graph, the semantic diff). The document may be schema-invalid, so nothing here
+assumes a field has the right type. Walking uses explicit stacks, so a deeply nested document
+cannot raise RecursionError.
 """
 
 from __future__ import annotations
@@ -91,14 +93,10 @@ def read(doc: dict[str, Any]) -> Document:
     while pending:
         scope = pending.popleft()
         machine.scopes.append(scope)
-        for name, body in scope.states.items():
-            if not isinstance(body, dict):
-                continue
-            language = body.get("QueryLanguage")
-            jsonata = language == "JSONata" or (language is None and machine.jsonata_default)
-            state = DocState(name, (*scope.parts, "States", name), body, scope, jsonata)
-            machine.states.append(state)
-            pending.extend(child_scopes(state))
+        for state in _entries(scope, machine.jsonata_default):
+            if isinstance(state, DocState):  # the tolerant view skips defects
+                machine.states.append(state)
+                pending.extend(child_scopes(state))
     return machine
 
 
