@@ -12,7 +12,8 @@ import pytest
 from dsl import Fail, Workflow
 from dsl.build import compile_workflow_files
 from dsl.errors import ImpossibleErrorWarning
-from dsl.integrations import aws_lambda, aws_sdk, dynamodb
+from dsl.integrations import aws_lambda, aws_sdk, dynamodb, ecs, http
+from dsl.integrations.optimized import Optimized
 from dsl.validate import validate
 
 HERE = Path(__file__).parent
@@ -91,3 +92,37 @@ def test_build_prints_the_warning_in_one_line_and_still_builds(tmp_path: Path) -
                           '"DynamoDB.ConditionalCheckFailedException" never matches: this integration names its '
                           'errors "DynamoDb.ConditionalCheckFailedException"\n')
     assert (tmp_path / "out" / "wrong-error.asl.json").exists()
+
+
+# --- the error-name constants of the optimized integrations (the names the developer guide documents) -----
+
+@pytest.mark.parametrize(("constant", "name"), [
+    (aws_lambda.CLIENT_EXECUTION_TIMEOUT, "Lambda.ClientExecutionTimeoutException"),
+    (aws_lambda.UNKNOWN, "Lambda.Unknown"),
+    (ecs.RUN_TASK_FAILURES, "AmazonECS.Unknown"),
+    (http.SOCKET, "States.Http.Socket"),
+    (dynamodb.CONDITION_FAILED, "DynamoDB.ConditionalCheckFailedException"),
+])
+def test_each_constant_is_the_documented_name(constant: str, name: str) -> None:
+    assert constant == name
+
+
+@pytest.mark.parametrize(("spec", "names"), [
+    (aws_lambda.INVOKE, (*aws_lambda.SERVICE_ERRORS, aws_lambda.CLIENT_EXECUTION_TIMEOUT, aws_lambda.UNKNOWN)),
+    (ecs.RUN_TASK, (ecs.RUN_TASK_FAILURES,)),
+    (http.INVOKE, (http.SOCKET,)),
+])
+def test_each_integration_lists_its_documented_names(spec: Optimized, names: tuple[str, ...]) -> None:
+    assert set(names) <= set(spec.error_names())
+
+
+def test_the_documented_names_are_never_warned() -> None:
+    tasks = [aws_lambda.invoke("Run", function="f").retry([aws_lambda.CLIENT_EXECUTION_TIMEOUT, aws_lambda.UNKNOWN]),
+             ecs.run_task("Job", TaskDefinition="job:1", sync=True).retry([ecs.RUN_TASK_FAILURES]),
+             http.invoke("Call", ApiEndpoint="https://example.com", Method="GET",
+                         Authentication={"ConnectionArn": "arn:aws:events:us-east-1:1:connection/c/1"})
+             .retry([http.SOCKET])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for task in tasks:
+            Workflow("w", task).to_asl()
