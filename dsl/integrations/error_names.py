@@ -30,16 +30,19 @@ def scope_of(resource: object) -> ErrorScope | None:
     call = parse(resource) if isinstance(resource, str) and "${" not in resource else None
     if call is None or not call.api:
         return None
-    # The models only for Tasks that call a service.
-    from dsl.integrations import registry, sdk_model
-
     if call.sdk:
+        # The model only for Tasks that call a service.
+        from dsl.integrations import sdk_model
+
         try:
             svc = sdk_model.service(call.service)
             svc.operation(call.api)
         except (sdk_model.UnknownService, sdk_model.UnknownAction):
             return None
         return ErrorScope(svc.error_prefix, True, lambda: svc.all_error_names)
+    # Imports the one integration module the Task calls.
+    from dsl.integrations import registry
+
     spec = registry.optimized(call.service, call.api)
     if spec is None or spec.error_prefix is None:
         return None
