@@ -288,13 +288,13 @@ def _compile_reporting_warnings(definitions: Path, report: Callable[[str], None]
     """compile_all, printing each DSL warning as one line (the author's file:line first)."""
     import warnings
 
-    from dsl.errors import UnassignedVariableWarning
+    from dsl.errors import DslWarning
 
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnassignedVariableWarning)
+        warnings.simplefilter("always", DslWarning)
         outputs = compile_all(load_definitions(definitions), definitions, report=report)
     for warning in caught:
-        if issubclass(warning.category, UnassignedVariableWarning):
+        if issubclass(warning.category, DslWarning):
             sys.stderr.write(f"python -m dsl build: warning: {warning.filename}:{warning.lineno}: "
                              f"{warning.message}\n")
         else:  # not the DSL's: shown as Python would have shown it

@@ -17,6 +17,7 @@ from dsl.errors import (
     BadPath,
     DuplicateStateName,
     EndNextConflict,
+    ImpossibleErrorWarning,
     MissingPart,
     NameTooLong,
     QueryLanguageMismatch,
@@ -71,6 +72,7 @@ def compile_workflow(workflow: Compilable) -> dict[str, Any]:
     document.update(compiler.scope(workflow.start))
     compiler.check_reachability()
     _warn_unassigned_variables(document, compiler.names)
+    _warn_impossible_errors(compiler.all_states)
     for state in compiler.all_states:
         state.wiring.frozen = True
     return document
@@ -88,6 +90,25 @@ def _warn_unassigned_variables(document: dict[str, Any], states: dict[str, State
         warnings.warn_explicit(f"state {asl_state.name!r}: reads variable ${name}, which no Assign of "
                                "an earlier state defines (a missing dot? $.name reads the input)",
                                UnassignedVariableWarning, site.file, site.line)
+
+
+def _warn_impossible_errors(states: list[State]) -> None:
+    """Warn, at the ``.retry()``/``.catch()`` line, about error names the Task's integration never raises."""
+    import warnings
+
+    from dsl.integrations.error_names import impossible_error, scope_of
+
+    for state in states:
+        handlers: list[Retrier | Catcher] = [*getattr(state, "retriers", ()), *getattr(state, "catchers", ())]
+        scope = scope_of(getattr(state, "resource", None)) if handlers else None
+        if scope is None:
+            continue
+        for handler in handlers:
+            for name in handler.errors:
+                message = impossible_error(name, scope)
+                if message and handler.site is not None:
+                    warnings.warn_explicit(f"state {state.name!r}: {message}", ImpossibleErrorWarning,
+                                           handler.site.file, handler.site.line)
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:

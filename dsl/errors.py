@@ -179,9 +179,25 @@ class MissingPart(DslError):
     code = "DSL014"
 
 
-class UnassignedVariableWarning(UserWarning):
+class DslWarning(UserWarning):
+    """A definition Step Functions accepts but that is probably a mistake.
+
+    Issued at compile time with the author's Python ``file:line``; ``python -m dsl build``
+    prints each as one line and still builds.
+    """
+
+
+class UnassignedVariableWarning(DslWarning):
     """A state reads a variable (``$name``) that no earlier ``Assign`` defines (ASL-VAR-001).
 
     Issued with the reading state's Python ``file:line``; ``python -m dsl build``
     prints each as one line and still builds, since Step Functions accepts it.
+    """
+
+
+class ImpossibleErrorWarning(DslWarning):
+    """A Retry/Catch names an error the Task's integration never raises (ASL-SDK-008).
+
+    Issued with the ``.retry()``/``.catch()`` line, e.g. ``DynamoDB.`` on an aws-sdk DynamoDB
+    call, whose errors are named ``DynamoDb.``.
     """

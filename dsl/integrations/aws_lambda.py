@@ -25,6 +25,10 @@ from dsl.states import Task
 # Errors AWS recommends retrying for every Lambda task: the service, not the function, failed.
 SERVICE_ERRORS = ("Lambda.ServiceException", "Lambda.AWSLambdaException",
                   "Lambda.SdkClientException", "Lambda.TooManyRequestsException")
+# The guide's Lambda best practice also names these (bp-lambda-serviceexception): a client-side timeout of
+# the invocation, and the function's own unhandled failures (out of memory, its timeout).
+CLIENT_EXECUTION_TIMEOUT = "Lambda.ClientExecutionTimeoutException"
+UNKNOWN = "Lambda.Unknown"
 
 
 def invoke(name: str, *, function: str, payload: Any = None, qualifier: str | None = None,
@@ -95,6 +99,7 @@ def sdk_grants(api: str, action: str, args: Args, where: str) -> tuple[Grant, ..
 
 
 INVOKE = Optimized("lambda", "invoke", frozenset({REQUEST_RESPONSE, WAIT}), _invoke_grants,
-                   model=("lambda", "invoke"), free=frozenset({"Payload"}), errors=SERVICE_ERRORS,
+                   model=("lambda", "invoke"), free=frozenset({"Payload"}),
+                   errors=(*SERVICE_ERRORS, CLIENT_EXECUTION_TIMEOUT, UNKNOWN),
                    error_prefix="Lambda")
 OPTIMIZED = (INVOKE,)

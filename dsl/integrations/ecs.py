@@ -17,6 +17,8 @@ from dsl.integrations.optimized import (
 from dsl.states import Task
 
 RULE = "StepFunctionsGetEventsForECSTaskRule"
+# connect-ecs: with .sync or .waitForTaskToken, a RunTask answer with a non-empty Failures list fails the Task so.
+RUN_TASK_FAILURES = "AmazonECS.Unknown"
 
 
 def run_task(name: str, *, sync: bool = False, wait_for_task_token: bool = False,
@@ -44,5 +46,6 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
     return (run, *sync_grants(pattern, ("ecs:DescribeTasks", "ecs:StopTask"), ("*",), RULE))
 
 
-RUN_TASK = Optimized("ecs", "runTask", frozenset({REQUEST_RESPONSE, SYNC, WAIT}), _grants, model=("ecs", "runTask"))
+RUN_TASK = Optimized("ecs", "runTask", frozenset({REQUEST_RESPONSE, SYNC, WAIT}), _grants, model=("ecs", "runTask"),
+                    errors=(RUN_TASK_FAILURES,))
 OPTIMIZED = (RUN_TASK,)

@@ -14,6 +14,9 @@ from dsl.integrations.optimized import (
 )
 from dsl.states import Task
 
+# concepts-error-handling: the HTTP Task's request timed out (after 60 seconds).
+SOCKET = "States.Http.Socket"
+
 
 def invoke(name: str, *, wait_for_task_token: bool = False, **parameters_and_state: Any) -> Task:
     """``http.invoke("Call", ApiEndpoint=..., Method="POST", Authentication={"ConnectionArn": ...})``."""
@@ -37,5 +40,5 @@ def _grants(pattern: str, args: Args, where: str) -> tuple[Grant, ...]:
 
 INVOKE = Optimized("http", "invoke", frozenset({REQUEST_RESPONSE, WAIT}), _grants,
                    fields=frozenset({"ApiEndpoint", "Method", "Authentication", "Headers", "QueryParameters",
-                                     "RequestBody", "Transform", "InvocationConfig"}))
+                                     "RequestBody", "Transform", "InvocationConfig"}), errors=(SOCKET,))
 OPTIMIZED = (INVOKE,)

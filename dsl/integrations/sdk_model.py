@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dsl.integrations import naming
+from dsl.integrations import botocore_data, naming
 from dsl.paths import Intrinsic, P
 from dsl.placeholders import is_placeholder
 
@@ -83,34 +83,14 @@ class ParameterProblem:
 
 
 @functools.lru_cache(maxsize=1)
-def _loader() -> Any:
-    # Imported lazily (most runs never touch a model); the loader alone, not a session,
-    # which would import the whole client machinery (about 4x the import time).
-    import botocore.loaders  # type: ignore[import-untyped]
-
-    return botocore.loaders.create_loader()
-
-
-@functools.lru_cache(maxsize=1)
 def _botocore_names() -> tuple[str, ...]:
-    return tuple(_loader().list_available_services("service-2"))
+    return botocore_data.service_names()
 
 
 @functools.cache
-def _raw_model(botocore_name: str) -> Mapping[str, Any]:
-    model: Mapping[str, Any] = _loader().load_service_model(botocore_name, "service-2")
-    return model
-
-
 def _model_or_none(botocore_name: str) -> Mapping[str, Any] | None:
-    from botocore.exceptions import DataNotFoundError  # type: ignore[import-untyped]
-
-    if not botocore_name or "/" in botocore_name or botocore_name.startswith("."):
-        return None
-    try:
-        return _raw_model(botocore_name)
-    except DataNotFoundError:
-        return None
+    # Read from botocore's data folder: importing botocore.loaders would cost more than the read.
+    return botocore_data.service_model(botocore_name)
 
 
 @dataclass(frozen=True)
@@ -207,7 +187,8 @@ def service(name: str) -> Service:
         if not candidates:
             raise UnknownService(name, _closest(name, known_service_names()))
         botocore_name = candidates[0]
-        model = _raw_model(botocore_name)
+        model = _model_or_none(botocore_name)
+        assert model is not None  # listed, so it has a model
     if naming.sfn_service_name(model["metadata"]["serviceId"]) != name:
         # e.g. "stepfunctions": botocore's name, not the integration's ("sfn")
         right = naming.sfn_service_name(model["metadata"]["serviceId"])
@@ -217,7 +198,7 @@ def service(name: str) -> Service:
 
 def forget_models() -> None:
     """Drop every cached model (benchmarks time a cold read with this)."""
-    for cached in (_loader, _botocore_names, _raw_model, service, known_service_names):
+    for cached in (_botocore_names, _model_or_none, service, known_service_names):
         cached.cache_clear()
 
 

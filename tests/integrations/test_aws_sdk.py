@@ -222,7 +222,7 @@ def test_service_exceptions_follow_the_rule() -> None:
 
 def test_models_load_only_for_the_services_used() -> None:
     code = ("from dsl.integrations import sdk_model as m; m.service('s3'); m.service('sfn'); "
-            "print(m._raw_model.cache_info().currsize)")
+            "print(m._model_or_none.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "2"
 

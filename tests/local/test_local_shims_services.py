@@ -18,6 +18,7 @@ from local.shims import (
     lambda_unknown_error,
     stop_interrupts_tasks,
     stop_wins,
+    task_timeouts,
 )
 
 LIMIT = 3
@@ -217,3 +218,22 @@ def test_without_shim_a_stopped_execution_waits_for_its_lambda(server: LocalServ
     time.sleep(0.3)
     assert server.client("stepfunctions").describe_execution(executionArn=arn)["status"] == "RUNNING"
     assert sfn.wait(server, arn)["status"] == "ABORTED"
+
+
+def _unanswered_callback(function_arn: str) -> dict:
+    """A callback Task whose token nobody sends back: its heartbeat is missed after 1 s."""
+    return {"StartAt": "Wait For Token", "States": {"Wait For Token": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": function_arn, "Payload": {"token.$": "$$.Task.Token"}},
+        "HeartbeatSeconds": 1, "TimeoutSeconds": 30, "End": True}}}
+
+
+def test_a_missed_heartbeat_is_states_heartbeat_timeout(server: LocalServer, function_arn: str) -> None:
+    with sfn.installed(task_timeouts):
+        described = sfn.run(server, _unanswered_callback(function_arn))
+    assert (described["status"], described["error"]) == ("FAILED", "States.HeartbeatTimeout")
+
+
+def test_without_shim_a_missed_heartbeat_is_states_timeout(server: LocalServer, function_arn: str) -> None:
+    described = sfn.run(server, _unanswered_callback(function_arn))
+    assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")

@@ -6,11 +6,11 @@ only. docs/integrations.md gives the naming rules the checks follow.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from dsl.document import DocState, Document
 from dsl.findings import Finding
+from dsl.integrations import error_names
 from dsl.integrations.resource import parse
 from dsl.validate.catalogue import RULES
 from dsl.validate.rules.base import Options, finding, quoted
@@ -74,11 +74,14 @@ def _check_task(state: DocState, service: str, action: str, pattern: str | None)
     for problem in sdk_model.check_parameters(svc, operation, parameters):
         yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                       f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
-    yield from impossible_errors(state, svc.error_prefix, svc.all_error_names, complete=True)
+    yield from impossible_errors(state)
 
 
-def impossible_errors(state: DocState, prefix: str, known: tuple[str, ...], *, complete: bool) -> Iterator[Finding]:
-    """ASL-SDK-008 for each error name the Task's integration cannot raise (see ``impossible_error``)."""
+def impossible_errors(state: DocState) -> Iterator[Finding]:
+    """ASL-SDK-008 for each Retry/Catch error name the Task's integration cannot raise."""
+    scope = error_names.scope_of(state.body.get("Resource"))
+    if scope is None:
+        return
     for key in ("Retry", "Catch"):
         handlers = state.body.get(key)
         if not isinstance(handlers, list):
@@ -88,27 +91,7 @@ def impossible_errors(state: DocState, prefix: str, known: tuple[str, ...], *, c
             if not isinstance(names, list):
                 continue
             for position, name in enumerate(names):
-                message = impossible_error(name, prefix, known, complete=complete)
+                message = error_names.impossible_error(name, scope)
                 if message:
                     yield finding(IMPOSSIBLE_ERROR, (*state.parts, key, index, "ErrorEquals", position),
                                   f"state {quoted(state.name)}: {message}")
-
-
-def impossible_error(name: object, prefix: str, known: tuple[str, ...], *, complete: bool) -> str | None:
-    """Why a Task whose errors are named ``prefix.*`` can never raise ``name`` (None if it can).
-
-    A name spelled with the prefix in another case never matches (``DynamoDB.`` vs ``DynamoDb.``);
-    when ``known`` is ``complete``, neither does a name of the prefix that is not in it.
-    """
-    if not isinstance(name, str) or "." not in name:
-        return None
-    head, _, tail = name.partition(".")
-    if head.lower() != prefix.lower() or name in known or tail.startswith("Sdk"):
-        return None
-    if head != prefix:
-        return (f"{quoted(name)} never matches: this integration names its errors {quoted(prefix + '.' + tail)}")
-    if not complete:
-        return None
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-    hint = f"; did you mean {quoted(close[0])}?" if close else ""
-    return f"{quoted(name)} is not an error the service defines, so it never matches{hint}"

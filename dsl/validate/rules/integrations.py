@@ -74,5 +74,4 @@ def check(machine: Document, options: Options) -> Iterator[Finding]:
         for problem in spec.check(state.body.get(field)):
             yield finding(_RULE_OF_KIND[problem.kind], (*state.parts, field, *problem.path),
                           f"{subject} {field}{''.join(f'/{p}' for p in problem.path)}: {problem.message}")
-        if spec.error_prefix is not None:
-            yield from impossible_errors(state, spec.error_prefix, spec.error_names(), complete=False)
+        yield from impossible_errors(state)
