@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
 
+from dsl.errors import CodedError
 from local import callcontext, client_cache, clock, server_speed
 from local.shims import (
     api_casing,
@@ -47,7 +48,7 @@ from local.shims._patch import Undo
 PatchKind = Literal["fidelity", "engine"]
 
 
-class PatchOrderError(Exception):
+class PatchOrderError(CodedError):
     """A patch is installed before one it must follow (code ``LOCAL-PATCH-ORDER``)."""
 
     code = "LOCAL-PATCH-ORDER"
@@ -64,15 +65,6 @@ class Patch:
     """Patches that must be installed first (they patch the same method or response)."""
     before_start: bool = False
     """Installed before the server starts (it changes how the server is built)."""
-
-    @property
-    def summary(self) -> str:
-        """The first line of the patch module's docstring: what it changes and why."""
-        module = getattr(self.install, "__module__", None)
-        import sys
-
-        doc = (sys.modules[module].__doc__ if module in sys.modules else None) or ""
-        return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
 def _fidelity(module: ModuleType, *after: str) -> Patch:
@@ -125,5 +117,5 @@ def check_order(ordered: Sequence[Patch]) -> None:
     for index, patch in enumerate(ordered):
         for name in patch.after:
             if name in position and position[name] > index:
-                raise PatchOrderError(f"{PatchOrderError.code} patch {patch.name!r} is installed before "
-                                      f"{name!r}, which it must follow")
+                message = f"patch {patch.name!r} is installed before {name!r}, which it must follow"
+                raise PatchOrderError(message, text=f"{PatchOrderError.code} {message}")

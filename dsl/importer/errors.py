@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dsl.errors import CodedError
 
-class SourceError(Exception):
+
+class SourceError(CodedError):
     """An unreadable source or an unknown template shape (exit 2)."""
 
     code = "IMPORT-SOURCE"
@@ -11,4 +13,4 @@ class SourceError(Exception):
 
     def __init__(self, source: str, message: str) -> None:
         self.source = source
-        super().__init__(f"{source}: {message}")
+        super().__init__(message, text=f"{source}: {message}")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dsl.errors import CodedError
 
-class TestingError(Exception):
+
+class TestingError(CodedError):
     """A test cannot run as written: bad mock, bad input, unmocked service (code ``TEST``)."""
 
     __test__ = False  # not a pytest test class
     code = "TEST"
 
     def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(f"{self.code} {message}")
+        super().__init__(message, text=f"{self.code} {message}")
 
 
 class MockError(TestingError):
