@@ -15,9 +15,7 @@ class DeployError(CodedError):
 
     code = "DEPLOY"
     exit_status = 1
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, text=f"{self.code} {message}")
+    code_in_text = True
 
 
 class Refusal(DeployError):

@@ -64,6 +64,8 @@ class CodedError(Exception):
     """
 
     code: ClassVar[str] = "ERROR"
+    code_in_text: ClassVar[bool] = False
+    """When true and no ``text`` is given, the exception reads ``CODE message``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -72,7 +74,9 @@ class CodedError(Exception):
 
     def __init__(self, message: str, *, text: str | None = None) -> None:
         self.message = message
-        super().__init__(message if text is None else text)
+        if text is None:
+            text = f"{self.code} {message}" if self.code_in_text else message
+        super().__init__(text)
 
 
 class DslError(CodedError):

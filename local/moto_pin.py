@@ -27,9 +27,7 @@ class MotoVersionError(CodedError):
     """moto is missing or is not the pinned version (code ``LOCAL-MOTO``); its text starts with the code."""
 
     code = "LOCAL-MOTO"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, text=f"{self.code} {message}")
+    code_in_text = True
 
 
 class MotoVersionWarning(UserWarning):

@@ -52,6 +52,7 @@ class PatchOrderError(CodedError):
     """A patch is installed before one it must follow (code ``LOCAL-PATCH-ORDER``)."""
 
     code = "LOCAL-PATCH-ORDER"
+    code_in_text = True
 
 
 @dataclass(frozen=True)
@@ -117,5 +118,4 @@ def check_order(ordered: Sequence[Patch]) -> None:
     for index, patch in enumerate(ordered):
         for name in patch.after:
             if name in position and position[name] > index:
-                message = f"patch {patch.name!r} is installed before {name!r}, which it must follow"
-                raise PatchOrderError(message, text=f"{PatchOrderError.code} {message}")
+                raise PatchOrderError(f"patch {patch.name!r} is installed before {name!r}, which it must follow")

@@ -10,9 +10,7 @@ class TestingError(CodedError):
 
     __test__ = False  # not a pytest test class
     code = "TEST"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, text=f"{self.code} {message}")
+    code_in_text = True
 
 
 class MockError(TestingError):

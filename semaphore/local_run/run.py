@@ -62,9 +62,7 @@ class LocalRunError(CodedError):
     """A local run cannot start: an option is out of range."""
 
     code = "LOCAL-RUN"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, text=f"{self.code} {message}")
+    code_in_text = True
 
 
 @dataclass
